@@ -1,0 +1,62 @@
+package io.keyfair.common.client;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import io.keyfair.common.secret.Secrets;
+
+/**
+ * A registered client as the token and authorize paths read it: immutable, cached in memory.
+ *
+ * @param secrets the SHA-256 of every secret that may still authenticate the client
+ */
+public record ClientRecord(
+        String clientId,
+        String name,
+        ClientStatus status,
+        String tokenEndpointAuthMethod,
+        Set<String> grantTypes,
+        Set<String> scopes,
+        List<String> redirectUris,
+        Integer accessTokenTtl,
+        boolean introspectionAllowed,
+        String signingAlgorithm,
+        int refreshGraceSeconds,
+        boolean trusted,
+        List<String> frameAncestors,
+        String appType,
+        String ownerUserId,
+        String logoUri,
+        String tosUri,
+        String policyUri,
+        List<Secret> secrets) {
+
+    /** One stored secret digest; a rotated-out one works until {@code expiresAt}. */
+    public record Secret(byte[] hash, Instant expiresAt) {
+        boolean usableAt(Instant now) {
+            return expiresAt == null || now.isBefore(expiresAt);
+        }
+    }
+
+    public static final String AUTH_NONE = "none";
+
+    public boolean isPublic() {
+        return AUTH_NONE.equals(tokenEndpointAuthMethod);
+    }
+
+    public boolean isApproved() {
+        return status == ClientStatus.APPROVED;
+    }
+
+    /** Whether the presented secret is the current one or a rotated one still in its overlap. */
+    public boolean secretMatches(String presented) {
+        Instant now = Instant.now();
+        boolean matched = false;
+        for (Secret s : secrets) {
+            // check every digest, so the time taken does not say which one matched
+            matched |= s.usableAt(now) & Secrets.matches(presented, s.hash());
+        }
+        return matched;
+    }
+}

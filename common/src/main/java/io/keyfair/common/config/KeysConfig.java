@@ -1,0 +1,28 @@
+package io.keyfair.common.config;
+
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Where signing keys come from (the signer) and where verifiers find the public ones. */
+@ConfigMapping(prefix = "keyfair.keys")
+public interface KeysConfig {
+
+    /**
+     * The JWK set with private keys (`KEYFAIR_KEYS_FILE`), mounted read-only into the services
+     * that sign. Unset in services that only verify.
+     */
+    Optional<String> file();
+
+    /**
+     * The JWKS verifiers use when they hold no key file (`KEYFAIR_JWKS_URL`): an http(s) URL of
+     * token-service's `/oauth/jwks`, or a `file:` path to a JWK set whose public parts are used.
+     */
+    @WithDefault("http://127.0.0.1:8082/oauth/jwks")
+    String jwksUrl();
+
+    /** The shortest time between two fetches of the JWKS caused by an unknown `kid`. */
+    @WithDefault("PT5S")
+    java.time.Duration jwksRefetchInterval();
+}

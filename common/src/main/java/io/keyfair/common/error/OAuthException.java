@@ -1,0 +1,110 @@
+package io.keyfair.common.error;
+
+import java.util.Map;
+
+/**
+ * A failure a client is told about. The description is public; the detail is for logs only and
+ * must never hold a secret, code or token.
+ */
+public final class OAuthException extends RuntimeException {
+
+    private final OAuthError error;
+    private final String description;
+    private final int status;
+    private final Map<String, String> headers;
+
+    private OAuthException(OAuthError error, int status, String description, String detail, Map<String, String> headers) {
+        super(detail == null ? description : detail, null, false, false);
+        this.error = error;
+        this.status = status;
+        this.description = description;
+        this.headers = headers;
+    }
+
+    public static OAuthException of(OAuthError error, String description) {
+        return new OAuthException(error, error.status(), description, null, Map.of());
+    }
+
+    public static OAuthException invalidRequest(String description) {
+        return of(OAuthError.INVALID_REQUEST, description);
+    }
+
+    /** RFC 6749 §5.2: 401, with `WWW-Authenticate: Basic` when the client used Basic. */
+    public static OAuthException invalidClient(String description, boolean basicUsed) {
+        Map<String, String> headers = basicUsed ? Map.of("WWW-Authenticate", "Basic realm=\"keyfair\"") : Map.of();
+        return new OAuthException(OAuthError.INVALID_CLIENT, 401, description, null, headers);
+    }
+
+    public static OAuthException invalidGrant(String description) {
+        return of(OAuthError.INVALID_GRANT, description);
+    }
+
+    public static OAuthException invalidScope(String description) {
+        return of(OAuthError.INVALID_SCOPE, description);
+    }
+
+    public static OAuthException unauthorizedClient(String description) {
+        return of(OAuthError.UNAUTHORIZED_CLIENT, description);
+    }
+
+    public static OAuthException unsupportedGrantType(String description) {
+        return of(OAuthError.UNSUPPORTED_GRANT_TYPE, description);
+    }
+
+    public static OAuthException invalidClientMetadata(String description) {
+        return of(OAuthError.INVALID_CLIENT_METADATA, description);
+    }
+
+    public static OAuthException invalidRedirectUri(String description) {
+        return of(OAuthError.INVALID_REDIRECT_URI, description);
+    }
+
+    public static OAuthException notFound(String description) {
+        return of(OAuthError.NOT_FOUND, description);
+    }
+
+    /** RFC 6750 §3.1: a request without any token gets a bare challenge and no error code. */
+    public static OAuthException missingBearerToken() {
+        return new OAuthException(OAuthError.INVALID_TOKEN, 401, "A bearer token is required", null,
+                Map.of("WWW-Authenticate", "Bearer realm=\"keyfair\""));
+    }
+
+    /** RFC 6750 §3.1: the presented bearer token is malformed, expired, revoked or forged. */
+    public static OAuthException invalidToken(String description) {
+        return new OAuthException(OAuthError.INVALID_TOKEN, 401, description, null,
+                Map.of("WWW-Authenticate", "Bearer realm=\"keyfair\", error=\"invalid_token\", error_description=\""
+                        + description.replace("\"", "'") + "\""));
+    }
+
+    /** RFC 6750 §3.1: the token is valid but lacks the scope the request needs. */
+    public static OAuthException insufficientScope(String scope) {
+        String description = "The token does not carry the scope " + scope;
+        return new OAuthException(OAuthError.INSUFFICIENT_SCOPE, 403, description, null,
+                Map.of("WWW-Authenticate", "Bearer realm=\"keyfair\", error=\"insufficient_scope\", scope=\"" + scope + "\""));
+    }
+
+    public static OAuthException serverError(String detail) {
+        return new OAuthException(OAuthError.SERVER_ERROR, 500, "The server could not complete the request", detail, Map.of());
+    }
+
+    /** The same error with a private detail for the logs. */
+    public OAuthException withDetail(String detail) {
+        return new OAuthException(error, status, description, detail, headers);
+    }
+
+    public OAuthError error() {
+        return error;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+}

@@ -1,0 +1,95 @@
+package io.keyfair.common.token;
+
+import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.keys.KeyRing;
+import io.keyfair.common.keys.KeyState;
+import io.keyfair.common.keys.SigningKeys;
+
+/** The one place that signs tokens. Signers are built once per key, never per request. */
+@ApplicationScoped
+public class TokenSigner {
+
+    /** RFC 9068 §2.1. */
+    public static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
+    /** The private claim carrying {@link AccessToken#grantId()}. */
+    public static final String GRANT_ID_CLAIM = "gid";
+
+    private record Signer(String kid, JWSSigner signer) {
+    }
+
+    private final Map<JWSAlgorithm, Signer> signers = new HashMap<>();
+
+    TokenSigner(SigningKeys keys) {
+        keys.ring().ifPresent(ring -> {
+            for (KeyRing.Entry e : ring.entries()) {
+                if (e.state() == KeyState.ACTIVE) {
+                    signers.put(e.algorithm(), new Signer(e.jwk().getKeyID(), signerFor(e)));
+                }
+            }
+        });
+    }
+
+    private static JWSSigner signerFor(KeyRing.Entry e) {
+        try {
+            return e.algorithm().equals(JWSAlgorithm.ES256)
+                    ? new ECDSASigner((ECKey) e.jwk())
+                    : new RSASSASigner((RSAKey) e.jwk());
+        } catch (JOSEException ex) {
+            throw new IllegalStateException("unusable signing key " + e.jwk().getKeyID(), ex);
+        }
+    }
+
+    /** Whether new tokens can be signed with this algorithm. */
+    public boolean supports(JWSAlgorithm algorithm) {
+        return signers.containsKey(algorithm);
+    }
+
+    public String sign(AccessToken token) {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(token.issuer())
+                .subject(token.subject())
+                .audience(token.audience())
+                .claim("client_id", token.clientId())
+                .claim("scope", token.scope())
+                .issueTime(new Date(token.issuedAt() * 1000))
+                .expirationTime(new Date(token.expiresAt() * 1000))
+                .jwtID(token.jti())
+                .claim(GRANT_ID_CLAIM, token.grantId())
+                .build();
+        return sign(token.algorithm(), ACCESS_TOKEN_TYPE, claims);
+    }
+
+    /** Signs any claims set with the active key of the algorithm; used for ID tokens too. */
+    public String sign(JWSAlgorithm algorithm, JOSEObjectType type, JWTClaimsSet claims) {
+        Signer signer = signers.get(algorithm);
+        if (signer == null) {
+            throw OAuthException.serverError("no active signing key for " + algorithm);
+        }
+        JWSHeader header = new JWSHeader.Builder(algorithm).type(type).keyID(signer.kid()).build();
+        SignedJWT jwt = new SignedJWT(header, claims);
+        try {
+            jwt.sign(signer.signer());
+        } catch (JOSEException e) {
+            throw OAuthException.serverError("signing failed with key " + signer.kid());
+        }
+        return jwt.serialize();
+    }
+}

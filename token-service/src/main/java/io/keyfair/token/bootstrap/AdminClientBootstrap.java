@@ -1,0 +1,54 @@
+package io.keyfair.token.bootstrap;
+
+import java.time.Duration;
+
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.keyfair.common.client.ClientChanges;
+import io.keyfair.common.config.AdminClientConfig;
+import io.keyfair.common.secret.Secrets;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Creates or updates the bootstrap admin client from `KEYFAIR_ADMIN_CLIENT_ID` /
+ * `KEYFAIR_ADMIN_CLIENT_SECRET` at start-up: approved, client_credentials only, scope `admin`,
+ * and the configured secret as its only one.
+ */
+public class AdminClientBootstrap {
+
+    private static final Logger LOG = Logger.getLogger(AdminClientBootstrap.class);
+
+    private static final String UPSERT = """
+            insert into clients (client_id, client_name, grant_types, scope, token_endpoint_auth_method, status, reason)
+            values ($1, 'Keyfair admin', 'client_credentials', 'admin', 'client_secret_basic', 'approved',
+                    'Bootstrap admin client')
+            on conflict (client_id) do update set
+                grant_types = 'client_credentials', scope = 'admin', token_endpoint_auth_method = 'client_secret_basic',
+                status = 'approved', status_reason = null, updated_at = now()""";
+
+    void onStart(@Observes StartupEvent event, AdminClientConfig config, Pool pool, ClientChanges changes) {
+        if (config.clientId().isEmpty() || config.clientSecret().isEmpty()) {
+            LOG.warn("KEYFAIR_ADMIN_CLIENT_ID / KEYFAIR_ADMIN_CLIENT_SECRET are not set: no bootstrap admin client");
+            return;
+        }
+        String id = config.clientId().get();
+        String secret = config.clientSecret().get();
+        if (id.length() > 32 || !id.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("KEYFAIR_ADMIN_CLIENT_ID must be at most 32 letters, digits, '-' or '_'");
+        }
+        if (secret.length() < 32) {
+            throw new IllegalArgumentException("KEYFAIR_ADMIN_CLIENT_SECRET must be at least 32 characters");
+        }
+        pool.withTransaction(tx -> tx.preparedQuery(UPSERT).execute(Tuple.of(id))
+                .flatMap(r -> tx.preparedQuery("delete from client_secrets where client_id = $1").execute(Tuple.of(id)))
+                .flatMap(r -> tx.preparedQuery("insert into client_secrets (client_id, secret_hash) values ($1, $2)")
+                        .execute(Tuple.of(id, io.vertx.core.buffer.Buffer.buffer(Secrets.sha256(secret))))))
+                .flatMap(r -> changes.publish(id))
+                .await().atMost(Duration.ofSeconds(30));
+        LOG.infof("bootstrap admin client %s is ready", id);
+    }
+}

@@ -1,0 +1,51 @@
+package io.keyfair.token.grant;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.keyfair.common.error.OAuthException;
+import io.keyfair.token.token.AccessTokenMinter;
+import io.keyfair.token.token.AuthenticatedClient;
+import io.keyfair.token.token.TokenRequest;
+import io.keyfair.token.token.TokenResponse;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * RFC 6749 §4.4, client credentials: a confidential client gets an access token for itself.
+ * No PostgreSQL round trip: the client came from the in-memory directory (DESIGN.md, hot paths).
+ */
+@ApplicationScoped
+public class ClientCredentialsGrant implements GrantHandler {
+
+    private final AccessTokenMinter minter;
+
+    ClientCredentialsGrant(AccessTokenMinter minter) {
+        this.minter = minter;
+    }
+
+    @Override
+    public String grantType() {
+        return "client_credentials";
+    }
+
+    @Override
+    public Uni<TokenResponse> handle(TokenRequest request, AuthenticatedClient authenticated) {
+        // §4.4: "The client credentials grant type MUST only be used by confidential clients."
+        if (!authenticated.confidential()) {
+            throw OAuthException.unauthorizedClient("Public clients cannot use client_credentials");
+        }
+        Set<String> registered = authenticated.client().scopes();
+        // §3.3: without a scope parameter the client's registered scopes are granted
+        List<String> scopes = new ArrayList<>(request.scopes().orElse(registered));
+        // §3.3: only scopes the client is registered for (this is what keeps `admin` for admins)
+        if (!registered.containsAll(scopes)) {
+            throw OAuthException.invalidScope("The client may not ask for some of these scopes");
+        }
+        AccessTokenMinter.Minted token = minter.mint(authenticated.client(), authenticated.clientId(), scopes, null);
+        // §4.4.3: "A refresh token SHOULD NOT be included."
+        return Uni.createFrom().item(TokenResponse.bearer(token.jwt(), token.claims().lifetimeSeconds(), token.claims().scope()));
+    }
+}

@@ -1,0 +1,20 @@
+package io.keyfair.token.grant;
+
+import io.keyfair.token.token.AuthenticatedClient;
+import io.keyfair.token.token.TokenRequest;
+import io.keyfair.token.token.TokenResponse;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One grant type of the token endpoint. Implementations are CDI beans; the endpoint dispatches on
+ * {@link #grantType()} after the request was parsed and the client authenticated and allowed
+ * this grant.
+ */
+public interface GrantHandler {
+
+    /** The `grant_type` value this handler serves. */
+    String grantType();
+
+    /** Issues the tokens, or fails with an {@link io.keyfair.common.error.OAuthException}. */
+    Uni<TokenResponse> handle(TokenRequest request, AuthenticatedClient client);
+}

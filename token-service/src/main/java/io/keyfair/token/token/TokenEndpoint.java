@@ -1,0 +1,71 @@
+package io.keyfair.token.token;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+import io.keyfair.common.audit.AuditLog;
+import io.keyfair.common.error.OAuthException;
+import io.keyfair.token.grant.GrantHandler;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The token endpoint (RFC 6749 §3.2) in fixed stages: parse, reject duplicate parameters,
+ * authenticate the client, check the grant is allowed, dispatch, reply with `no-store`.
+ */
+@Path("/oauth/token")
+public class TokenEndpoint {
+
+    private final ClientAuthenticator authenticator;
+    private final AuditLog audit;
+    private final Map<String, GrantHandler> grants = new HashMap<>();
+
+    TokenEndpoint(ClientAuthenticator authenticator, AuditLog audit, Instance<GrantHandler> handlers) {
+        this.authenticator = authenticator;
+        this.audit = audit;
+        handlers.forEach(h -> grants.put(h.grantType(), h));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> token(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        TokenRequest request = TokenRequest.of(form, authorization);
+        return authenticator.authenticate(request)
+                .flatMap(client -> dispatch(request, client))
+                .map(TokenEndpoint::noStore);
+    }
+
+    private Uni<TokenResponse> dispatch(TokenRequest request, AuthenticatedClient client) {
+        String grantType = request.required("grant_type");
+        GrantHandler handler = grants.get(grantType);
+        if (handler == null) {
+            // implicit and password are deliberately absent (RFC 9700 §2.4)
+            throw OAuthException.unsupportedGrantType("The grant type is not supported");
+        }
+        // RFC 6749 §5.2 unauthorized_client: the client is not registered for this grant
+        if (!client.client().grantTypes().contains(grantType)) {
+            audit.recordFailure("token.unauthorized_client", client.clientId(), null, Map.of("grant_type", grantType));
+            throw OAuthException.unauthorizedClient("The client is not allowed to use this grant type");
+        }
+        return handler.handle(request, client);
+    }
+
+    /** RFC 6749 §5.1: "Cache-Control: no-store" and "Pragma: no-cache". */
+    static Response noStore(Object body) {
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store")
+                .header("Pragma", "no-cache")
+                .build();
+    }
+}
