@@ -24,6 +24,17 @@ public interface OAuthConfig {
     @WithDefault("PT1H")
     Duration accessTokenTtl();
 
+    /**
+     * How long a refresh token family lives after its last use (sliding); a family unused for
+     * longer needs the user again.
+     */
+    @WithDefault("P30D")
+    Duration refreshTokenTtl();
+
+    /** How long an authorization code lives (CONTRACT.md: 30–60 s). */
+    @WithDefault("PT60S")
+    Duration codeTtl();
+
     /** The `aud` every access token carries. */
     default String accessTokenAudience() {
         return audience().filter(a -> !a.isBlank()).orElse(issuer());

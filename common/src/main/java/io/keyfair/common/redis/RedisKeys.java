@@ -27,6 +27,34 @@ public class RedisKeys {
         return prefix + "revoked:client:" + clientId;
     }
 
+    /** An unused authorization code, by the SHA-256 of the code. */
+    public String authorizationCode(String codeHash) {
+        return prefix + "code:" + codeHash;
+    }
+
+    /** Remembers that a code was redeemed (value: its grant id), to recognise a replay. */
+    public String usedAuthorizationCode(String codeHash) {
+        return prefix + "code-used:" + codeHash;
+    }
+
+    /** Every access token of a grant is void (code replay, refresh-token reuse, revocation). */
+    public String revokedGrant(String grantId) {
+        return prefix + "revoked:grant:" + grantId;
+    }
+
+    /**
+     * Epoch milliseconds before which every token one user's grant to one client issued is void
+     * (the user or an admin removed the connection).
+     */
+    public String userClientTokensRevokedBefore(String clientId, String userId) {
+        return prefix + "revoked:user-client:" + clientId + ":" + userId;
+    }
+
+    /** A login session. */
+    public String session(String sessionId) {
+        return prefix + "session:" + sessionId;
+    }
+
     /** Channel on which the registry names a client whose record changed. */
     public String clientChangesChannel() {
         return prefix + "client-changes";
