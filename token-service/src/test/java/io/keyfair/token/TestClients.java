@@ -16,6 +16,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public final class TestClients {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    public static final String REDIRECT_URI = "https://app.example/cb";
 
     /** A client as created: its id and, for confidential ones, its secret in clear. */
     public record Created(String clientId, String secret) {
@@ -27,6 +28,8 @@ public final class TestClients {
     private String authMethod = "client_secret_basic";
     private String algorithm = "RS256";
     private Integer accessTokenTtl;
+    private int refreshGraceSeconds = 2;
+    private boolean introspectionAllowed;
 
     private TestClients() {
     }
@@ -38,7 +41,7 @@ public final class TestClients {
     public static TestClients publicClient() {
         TestClients c = new TestClients();
         c.authMethod = "none";
-        c.grantTypes = "authorization_code";
+        c.grantTypes = "authorization_code refresh_token";
         return c;
     }
 
@@ -62,6 +65,16 @@ public final class TestClients {
         return this;
     }
 
+    public TestClients refreshGraceSeconds(int seconds) {
+        this.refreshGraceSeconds = seconds;
+        return this;
+    }
+
+    public TestClients introspectionAllowed() {
+        this.introspectionAllowed = true;
+        return this;
+    }
+
     public TestClients accessTokenTtl(int seconds) {
         this.accessTokenTtl = seconds;
         return this;
@@ -72,10 +85,12 @@ public final class TestClients {
         String secret = "none".equals(authMethod) ? null : Secrets.newSecret();
         pool.preparedQuery("""
                 insert into clients (client_id, client_name, redirect_uris, grant_types, scope, token_endpoint_auth_method,
-                                     id_token_signed_response_alg, access_token_ttl, status)
-                values ($1, $2, 'https://app.example/cb', $3, $4, $5, $6, $7, $8)""")
+                                     id_token_signed_response_alg, access_token_ttl, status, refresh_grace_seconds,
+                                     introspection_allowed)
+                values ($1, $2, $9, $3, $4, $5, $6, $7, $8, $10, $11)""")
                 .execute(Tuple.tuple().addValue(id).addValue("Test app " + id).addValue(grantTypes).addValue(scope)
-                        .addValue(authMethod).addValue(algorithm).addValue(accessTokenTtl).addValue(status))
+                        .addValue(authMethod).addValue(algorithm).addValue(accessTokenTtl).addValue(status)
+                        .addValue(REDIRECT_URI).addValue(refreshGraceSeconds).addValue(introspectionAllowed))
                 .await().atMost(WAIT);
         if (secret != null) {
             addSecret(pool, id, secret, null);

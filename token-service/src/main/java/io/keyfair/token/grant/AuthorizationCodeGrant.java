@@ -1,0 +1,134 @@
+package io.keyfair.token.grant;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.keyfair.common.audit.AuditLog;
+import io.keyfair.common.code.AuthorizationCode;
+import io.keyfair.common.code.AuthorizationCodes;
+import io.keyfair.common.code.AuthorizationCodes.Redemption;
+import io.keyfair.common.error.OAuthException;
+import io.keyfair.token.refresh.RefreshTokens;
+import io.keyfair.token.token.AccessTokenMinter;
+import io.keyfair.token.token.AuthenticatedClient;
+import io.keyfair.token.token.IdTokenMinter;
+import io.keyfair.token.token.TokenRequest;
+import io.keyfair.token.token.TokenResponse;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6) and OpenID Connect Core §3.1.3: exchanges a one-time
+ * code for an access token, a refresh token (clients with the refresh_token grant) and an ID
+ * token (when `openid` was granted).
+ */
+@ApplicationScoped
+public class AuthorizationCodeGrant implements GrantHandler {
+
+    /** RFC 7636 §4.1: 43–128 characters of the unreserved set. */
+    private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
+
+    private final AuthorizationCodes codes;
+    private final AccessTokenMinter accessTokens;
+    private final IdTokenMinter idTokens;
+    private final RefreshTokens refreshTokens;
+    private final AuditLog audit;
+
+    AuthorizationCodeGrant(AuthorizationCodes codes, AccessTokenMinter accessTokens, IdTokenMinter idTokens,
+            RefreshTokens refreshTokens, AuditLog audit) {
+        this.codes = codes;
+        this.accessTokens = accessTokens;
+        this.idTokens = idTokens;
+        this.refreshTokens = refreshTokens;
+        this.audit = audit;
+    }
+
+    @Override
+    public String grantType() {
+        return "authorization_code";
+    }
+
+    @Override
+    public Uni<TokenResponse> handle(TokenRequest request, AuthenticatedClient client) {
+        String code = request.required("code");
+        // the code is consumed here, atomically, whatever the checks below decide
+        return codes.redeem(code).flatMap(redemption -> {
+            if (redemption instanceof Redemption.Redeemed r) {
+                return issue(request, client, r.code());
+            }
+            if (redemption instanceof Redemption.Replayed r) {
+                return replayed(client, r.grantId());
+            }
+            return Uni.createFrom().failure(OAuthException.invalidGrant("The authorization code is invalid or expired"));
+        });
+    }
+
+    /** §4.1.2: "If an authorization code is used more than once … SHOULD revoke all tokens previously issued based on that code." */
+    private Uni<TokenResponse> replayed(AuthenticatedClient client, String grantId) {
+        audit.recordFailure("token.code_replayed", client.clientId(), null, Map.of("grant_id", grantId));
+        return refreshTokens.revokeGrant(grantId, "code_replay")
+                .flatMap(v -> Uni.createFrom().failure(OAuthException.invalidGrant("The authorization code was already used")));
+    }
+
+    private Uni<TokenResponse> issue(TokenRequest request, AuthenticatedClient client, AuthorizationCode code) {
+        // §4.1.3: the code must have been issued to the authenticated client
+        if (!code.clientId().equals(client.clientId())) {
+            throw invalid(client, code, "The authorization code was issued to another client");
+        }
+        // §4.1.3: redirect_uri must be identical when it was included in the authorization request
+        String redirectUri = request.get("redirect_uri").orElse(null);
+        if (code.redirectUri() != null ? !code.redirectUri().equals(redirectUri)
+                : redirectUri != null && !redirectUri.equals(code.effectiveRedirectUri())) {
+            throw invalid(client, code, "redirect_uri does not match the authorization request");
+        }
+        checkPkce(request, client, code);
+
+        AccessTokenMinter.Minted access = accessTokens.mint(client.client(), code.userId(), code.scopes(), code.grantId());
+        String idToken = code.scopes().contains("openid")
+                ? idTokens.mint(client.client(), code.userId(), code.authTime(), code.nonce(), access.jwt(), access.claims().lifetimeSeconds())
+                : null;
+        Uni<String> refresh = client.client().grantTypes().contains("refresh_token")
+                ? refreshTokens.startFamily(code.grantId(), client.clientId(), code.userId(), code.scopes(), code.authTime())
+                        .map(RefreshTokens.Issued::refreshToken)
+                : Uni.createFrom().nullItem();
+        return refresh.map(refreshToken -> new TokenResponse(access.jwt(), "Bearer", access.claims().lifetimeSeconds(),
+                refreshToken, access.claims().scope(), idToken));
+    }
+
+    /** RFC 7636 §4.6, and RFC 9700 §2.1.1: a verifier without a challenge is refused too. */
+    private void checkPkce(TokenRequest request, AuthenticatedClient client, AuthorizationCode code) {
+        String verifier = request.get("code_verifier").orElse(null);
+        if (code.codeChallenge() == null) {
+            if (verifier != null) {
+                throw invalid(client, code, "code_verifier sent, but the authorization request had no code_challenge");
+            }
+            return;
+        }
+        if (verifier == null) {
+            throw invalid(client, code, "code_verifier is required");
+        }
+        if (!VERIFIER.matcher(verifier).matches() || !MessageDigest.isEqual(
+                s256(verifier).getBytes(StandardCharsets.US_ASCII), code.codeChallenge().getBytes(StandardCharsets.US_ASCII))) {
+            throw invalid(client, code, "code_verifier does not match the code_challenge");
+        }
+    }
+
+    private static String s256(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private OAuthException invalid(AuthenticatedClient client, AuthorizationCode code, String description) {
+        audit.recordFailure("token.invalid_code", client.clientId(), code.userId(), Map.of("reason", description));
+        return OAuthException.invalidGrant(description);
+    }
+}

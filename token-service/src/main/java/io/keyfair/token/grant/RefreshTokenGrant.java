@@ -1,0 +1,56 @@
+package io.keyfair.token.grant;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.keyfair.common.error.OAuthException;
+import io.keyfair.token.refresh.RefreshTokens;
+import io.keyfair.token.token.AccessTokenMinter;
+import io.keyfair.token.token.AuthenticatedClient;
+import io.keyfair.token.token.TokenRequest;
+import io.keyfair.token.token.TokenResponse;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every use returns a new refresh token and retires
+ * the presented one; see {@link RefreshTokens} for the grace window and reuse detection.
+ */
+@ApplicationScoped
+public class RefreshTokenGrant implements GrantHandler {
+
+    private final RefreshTokens refreshTokens;
+    private final AccessTokenMinter accessTokens;
+
+    RefreshTokenGrant(RefreshTokens refreshTokens, AccessTokenMinter accessTokens) {
+        this.refreshTokens = refreshTokens;
+        this.accessTokens = accessTokens;
+    }
+
+    @Override
+    public String grantType() {
+        return "refresh_token";
+    }
+
+    @Override
+    public Uni<TokenResponse> handle(TokenRequest request, AuthenticatedClient client) {
+        String presented = request.required("refresh_token");
+        if (presented.length() > 256) {
+            throw OAuthException.invalidGrant("The refresh token is invalid");
+        }
+        // §6: the scope may be narrowed, never widened beyond what the grant holds
+        Set<String> requested = request.scopes().orElse(null);
+        return refreshTokens.rotate(presented, client.client(), requested).map(issued -> {
+            List<String> scopes = new ArrayList<>(issued.family().scopes());
+            if (requested != null) {
+                scopes.retainAll(requested);
+            }
+            AccessTokenMinter.Minted access = accessTokens.mint(client.client(), issued.family().userId(), scopes,
+                    issued.family().grantId());
+            return new TokenResponse(access.jwt(), "Bearer", access.claims().lifetimeSeconds(), issued.refreshToken(),
+                    access.claims().scope(), null);
+        });
+    }
+}
