@@ -56,7 +56,7 @@ public class ErrorMappers {
                     : OAuthException.invalidRequest("The request is malformed");
         };
         Response response = render(mapped);
-        if (e instanceof NotAllowedException && e.getResponse().getAllowedMethods() != null) {
+        if (e instanceof NotAllowedException && !e.getResponse().getAllowedMethods().isEmpty()) {
             return Response.fromResponse(response).status(405).allow(e.getResponse().getAllowedMethods()).build();
         }
         return response;
@@ -71,10 +71,11 @@ public class ErrorMappers {
     /** The JSON error response for an exception, with `no-store` as RFC 6749 §5.1 asks. */
     public static Response render(OAuthException e) {
         Response.ResponseBuilder builder = Response.status(e.status())
-                .type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Cache-Control", "no-store")
-                .header("Pragma", "no-cache")
-                .entity(new ErrorBody(e.error().code(), e.description()));
+                .header("Pragma", "no-cache");
+        if (e.withBody()) {
+            builder.type(MediaType.APPLICATION_JSON_TYPE).entity(new ErrorBody(e.error().code(), e.description()));
+        }
         e.headers().forEach(builder::header);
         if (e.error() == OAuthError.TOO_MANY_REQUESTS && !e.headers().containsKey("Retry-After")) {
             builder.header("Retry-After", "1");

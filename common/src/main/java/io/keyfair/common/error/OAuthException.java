@@ -12,13 +12,20 @@ public final class OAuthException extends RuntimeException {
     private final String description;
     private final int status;
     private final Map<String, String> headers;
+    private final boolean withBody;
 
     private OAuthException(OAuthError error, int status, String description, String detail, Map<String, String> headers) {
+        this(error, status, description, detail, headers, true);
+    }
+
+    private OAuthException(OAuthError error, int status, String description, String detail, Map<String, String> headers,
+            boolean withBody) {
         super(detail == null ? description : detail, null, false, false);
         this.error = error;
         this.status = status;
         this.description = description;
         this.headers = headers;
+        this.withBody = withBody;
     }
 
     public static OAuthException of(OAuthError error, String description) {
@@ -63,10 +70,13 @@ public final class OAuthException extends RuntimeException {
         return of(OAuthError.NOT_FOUND, description);
     }
 
-    /** RFC 6750 §3.1: a request without any token gets a bare challenge and no error code. */
+    /**
+     * RFC 6750 §3.1: a request without any token gets a bare challenge, and neither an error code
+     * nor other error information.
+     */
     public static OAuthException missingBearerToken() {
         return new OAuthException(OAuthError.INVALID_TOKEN, 401, "A bearer token is required", null,
-                Map.of("WWW-Authenticate", "Bearer realm=\"keyfair\""));
+                Map.of("WWW-Authenticate", "Bearer realm=\"keyfair\""), false);
     }
 
     /** RFC 6750 §3.1: the presented bearer token is malformed, expired, revoked or forged. */
@@ -89,7 +99,7 @@ public final class OAuthException extends RuntimeException {
 
     /** The same error with a private detail for the logs. */
     public OAuthException withDetail(String detail) {
-        return new OAuthException(error, status, description, detail, headers);
+        return new OAuthException(error, status, description, detail, headers, withBody);
     }
 
     public OAuthError error() {
@@ -106,5 +116,10 @@ public final class OAuthException extends RuntimeException {
 
     public Map<String, String> headers() {
         return headers;
+    }
+
+    /** False when the response must carry no error information at all (RFC 6750 §3.1). */
+    public boolean withBody() {
+        return withBody;
     }
 }

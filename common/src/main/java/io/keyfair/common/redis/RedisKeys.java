@@ -55,6 +55,24 @@ public class RedisKeys {
         return prefix + "session:" + sessionId;
     }
 
+    /**
+     * A validated authorization request waiting for the user to log in or consent (JSON, by a
+     * random id that the login and consent pages carry).
+     */
+    public String authorizationRequest(String requestId) {
+        return prefix + "authz-request:" + requestId;
+    }
+
+    /** Failed logins for one account name within the throttling window. */
+    public String loginFailuresOfAccount(String username) {
+        return prefix + "login-fail:account:" + username;
+    }
+
+    /** Failed logins from one client address within the throttling window. */
+    public String loginFailuresOfAddress(String address) {
+        return prefix + "login-fail:address:" + address;
+    }
+
     /** Channel on which the registry names a client whose record changed. */
     public String clientChangesChannel() {
         return prefix + "client-changes";
