@@ -56,8 +56,13 @@ public class ErrorMappers {
                     : OAuthException.invalidRequest("The request is malformed");
         };
         Response response = render(mapped);
-        if (e instanceof NotAllowedException && !e.getResponse().getAllowedMethods().isEmpty()) {
-            return Response.fromResponse(response).status(405).allow(e.getResponse().getAllowedMethods()).build();
+        if (status == 405) {
+            // keep the status the method check decided, and say what is allowed when known
+            Response.ResponseBuilder builder = Response.fromResponse(response).status(405);
+            if (e instanceof NotAllowedException && !e.getResponse().getAllowedMethods().isEmpty()) {
+                builder.allow(e.getResponse().getAllowedMethods());
+            }
+            return builder.build();
         }
         return response;
     }

@@ -1,0 +1,108 @@
+package io.keyfair.registry.approval;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import io.keyfair.common.admin.AdminCaller;
+import io.keyfair.common.client.ClientStatus;
+import io.keyfair.common.config.AdminClientConfig;
+import io.keyfair.common.error.OAuthError;
+import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.token.RevocationList;
+import io.keyfair.registry.JsonBody;
+import io.keyfair.registry.client.ClientEntity;
+import io.keyfair.registry.client.ClientEvents;
+import io.keyfair.registry.client.ClientView;
+import io.smallrye.mutiny.Uni;
+import io.quarkus.hibernate.reactive.panache.Panache;
+
+/**
+ * `POST /admin/clients/{id}/approve`, `/reject` and `/suspend`, each with an optional body
+ * `{"reason": "…"}` kept as the status reason. 200 with the client; 409 `conflict` when the
+ * client's status does not allow the step.
+ */
+@Path("/admin/clients/{id}")
+@Produces(MediaType.APPLICATION_JSON)
+public class ApprovalResource {
+
+    private static final int MAX_REASON = 2000;
+
+    private final ClientEvents events;
+    private final RevocationList revocations;
+    private final AdminClientConfig adminClient;
+    private final AdminCaller caller;
+
+    ApprovalResource(ClientEvents events, RevocationList revocations, AdminClientConfig adminClient, AdminCaller caller) {
+        this.events = events;
+        this.revocations = revocations;
+        this.adminClient = adminClient;
+        this.caller = caller;
+    }
+
+    @POST
+    @Path("approve")
+    public Uni<ClientView> approve(@PathParam("id") String id, String body) {
+        return apply(Transition.APPROVE, id, body);
+    }
+
+    @POST
+    @Path("reject")
+    public Uni<ClientView> reject(@PathParam("id") String id, String body) {
+        return apply(Transition.REJECT, id, body);
+    }
+
+    @POST
+    @Path("suspend")
+    public Uni<ClientView> suspend(@PathParam("id") String id, String body) {
+        return apply(Transition.SUSPEND, id, body);
+    }
+
+    private Uni<ClientView> apply(Transition step, String id, String body) {
+        String reason = reason(JsonBody.optional(body, OAuthException::invalidRequest));
+        if (step != Transition.APPROVE && adminClient.isAdminClient(id)) {
+            throw OAuthException.invalidRequest("The bootstrap admin client cannot be " + step.verb);
+        }
+        String actor = caller.clientId();
+        boolean cutsTokens = step == Transition.SUSPEND;
+        Map<String, Object> detail = new HashMap<>();
+        return Panache.withTransaction(() -> ClientEntity.requireForUpdate(id)
+                        .invoke(client -> {
+                            ClientStatus from = ClientStatus.of(client.status);
+                            if (!step.from.contains(from)) {
+                                throw OAuthException.of(OAuthError.CONFLICT,
+                                        "A " + from.value() + " client cannot be " + step.verb);
+                            }
+                            detail.put("from", from.value());
+                            client.status = step.target.value();
+                            client.statusReason = reason;
+                            client.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                        })
+                        // cut the tokens off before the commit, so a failure leaves them cut off
+                        .call(client -> cutsTokens ? revocations.revokeAllOfClient(id) : Uni.createFrom().voidItem()))
+                .call(client -> {
+                    if (reason != null) {
+                        detail.put("reason", reason);
+                    }
+                    return events.changed(step.auditType(), id, actor, detail);
+                })
+                // and again once every cache was told, so no token minted from a stale entry survives
+                .call(client -> cutsTokens ? revocations.revokeAllOfClient(id) : Uni.createFrom().voidItem())
+                .map(ClientView::of);
+    }
+
+    private static String reason(JsonBody json) {
+        String reason = json.string("reason");
+        if (reason != null && reason.length() > MAX_REASON) {
+            throw OAuthException.invalidRequest("reason must be at most " + MAX_REASON + " characters");
+        }
+        return reason == null || reason.isBlank() ? null : reason.strip();
+    }
+}

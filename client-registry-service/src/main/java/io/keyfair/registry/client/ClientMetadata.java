@@ -1,0 +1,95 @@
+package io.keyfair.registry.client;
+
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import io.keyfair.common.client.ClientDirectory;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * A client's RFC 7591 metadata plus Keyfair's members, validated and with defaults applied: what
+ * an admin or a dynamic registration may set, and what a client view echoes. Lists serialize as
+ * JSON arrays, `scope` as a space-separated string; absent optional members are omitted.
+ */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ClientMetadata(
+        @JsonProperty("client_name") String clientName,
+        @JsonProperty("logo_uri") String logoUri,
+        @JsonProperty("redirect_uris") List<String> redirectUris,
+        @JsonProperty("tos_uri") String tosUri,
+        @JsonProperty("policy_uri") String policyUri,
+        @JsonProperty("grant_types") List<String> grantTypes,
+        @JsonProperty("scope") String scope,
+        @JsonProperty("token_endpoint_auth_method") String tokenEndpointAuthMethod,
+        @JsonProperty("events_uri") String eventsUri,
+        @JsonProperty("refresh_grace_seconds") int refreshGraceSeconds,
+        @JsonProperty("introspection_allowed") boolean introspectionAllowed,
+        @JsonProperty("id_token_signed_response_alg") String idTokenSignedResponseAlg,
+        @JsonProperty("app_type") String appType,
+        @JsonProperty("owner_user_id") UUID ownerUserId,
+        @JsonProperty("trusted") boolean trusted,
+        @JsonProperty("frame_ancestors") List<String> frameAncestors,
+        @JsonProperty("access_token_ttl") Integer accessTokenTtl,
+        @JsonProperty("reason") String reason) {
+
+    public static final String AUTH_NONE = "none";
+    public static final String APP_DEDICATED = "dedicated";
+    public static final String APP_THIRD_PARTY = "third_party";
+
+    /** The scopes as a list, in registration order. */
+    @JsonIgnore
+    public List<String> scopes() {
+        return List.copyOf(ClientDirectory.words(scope));
+    }
+
+    /** Whether the client authenticates with a secret (anything but `none`). */
+    @JsonIgnore
+    public boolean confidential() {
+        return !AUTH_NONE.equals(tokenEndpointAuthMethod);
+    }
+
+    /** A dedicated app, built by a user for their own account. */
+    @JsonIgnore
+    public boolean dedicated() {
+        return APP_DEDICATED.equals(appType);
+    }
+
+    /** The stored metadata of a client. */
+    public static ClientMetadata of(ClientEntity c) {
+        return new ClientMetadata(c.clientName, c.logoUri, list(c.redirectUris), c.tosUri, c.policyUri,
+                list(c.grantTypes), c.scope, c.tokenEndpointAuthMethod, c.eventsUri, c.refreshGraceSeconds,
+                c.introspectionAllowed, c.idTokenSignedResponseAlg, c.appType, c.ownerUserId, c.trusted,
+                list(c.frameAncestors), c.accessTokenTtl, c.reason);
+    }
+
+    /** Writes this metadata into the row; no value holds a space, so lists join with one. */
+    public void applyTo(ClientEntity c) {
+        c.clientName = clientName;
+        c.logoUri = logoUri;
+        c.redirectUris = String.join(" ", redirectUris);
+        c.tosUri = tosUri;
+        c.policyUri = policyUri;
+        c.grantTypes = String.join(" ", grantTypes);
+        c.scope = scope;
+        c.tokenEndpointAuthMethod = tokenEndpointAuthMethod;
+        c.eventsUri = eventsUri;
+        c.refreshGraceSeconds = refreshGraceSeconds;
+        c.introspectionAllowed = introspectionAllowed;
+        c.idTokenSignedResponseAlg = idTokenSignedResponseAlg;
+        c.appType = appType;
+        c.ownerUserId = ownerUserId;
+        c.trusted = trusted;
+        c.frameAncestors = String.join(" ", frameAncestors);
+        c.accessTokenTtl = accessTokenTtl;
+        c.reason = reason;
+    }
+
+    private static List<String> list(String spaceSeparated) {
+        return List.copyOf(ClientDirectory.words(spaceSeparated));
+    }
+}

@@ -1,0 +1,280 @@
+package io.keyfair.registry.client;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keyfair.common.error.OAuthException;
+import io.keyfair.registry.JsonBody;
+
+/**
+ * Reads RFC 7591 §2 client metadata from a JSON object: checks each member's type and syntax,
+ * applies the defaults, and checks the rules between members that need no lookup. Failures are
+ * `invalid_redirect_uri` for redirect URIs and `invalid_client_metadata` for everything else
+ * (RFC 7591 §3.2.2). Unknown members are ignored (RFC 7591 §2).
+ */
+public final class ClientMetadataReader {
+
+    public static final String AUTHORIZATION_CODE = "authorization_code";
+    public static final String REFRESH_TOKEN = "refresh_token";
+    public static final String CLIENT_CREDENTIALS = "client_credentials";
+
+    static final Set<String> GRANT_TYPES = Set.of(AUTHORIZATION_CODE, REFRESH_TOKEN, CLIENT_CREDENTIALS);
+    static final Set<String> AUTH_METHODS = Set.of("client_secret_basic", "client_secret_post", ClientMetadata.AUTH_NONE);
+    static final Set<String> SIGNING_ALGORITHMS = Set.of("RS256", "ES256");
+    static final Set<String> APP_TYPES = Set.of(ClientMetadata.APP_THIRD_PARTY, ClientMetadata.APP_DEDICATED);
+    /** RFC 8252 §7.3: plain http is only for the loopback interface. */
+    static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
+    /** RFC 6749 §3.3 scope-token. */
+    public static final Pattern SCOPE_TOKEN = Pattern.compile("^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}$");
+    private static final Pattern UUID_TEXT = Pattern.compile("^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$");
+
+    static final int MAX_NAME = 200;
+    static final int MAX_REASON = 2000;
+    static final int MAX_URI = 2000;
+    static final int MAX_REDIRECT_URIS = 50;
+    static final int MAX_FRAME_ANCESTORS = 20;
+
+    private static final Function<String, OAuthException> METADATA = OAuthException::invalidClientMetadata;
+
+    private ClientMetadataReader() {
+    }
+
+    public static ClientMetadata read(ObjectNode object) {
+        JsonBody json = JsonBody.of(object, METADATA);
+        String name = json.text("client_name");
+        if (name == null || name.isBlank()) {
+            throw METADATA.apply("client_name is required");
+        }
+        name = name.strip();
+        if (name.length() > MAX_NAME) {
+            throw METADATA.apply("client_name must be at most " + MAX_NAME + " characters");
+        }
+
+        List<String> grantTypes = grantTypes(json.strings("grant_types"));
+        responseTypes(json.strings("response_types"));
+        List<String> redirectUris = redirectUris(json.strings("redirect_uris"));
+        // RFC 6749 §3.1.2.2: the authorization code flow needs a registered redirect URI
+        if (grantTypes.contains(AUTHORIZATION_CODE) && redirectUris.isEmpty()) {
+            throw OAuthException.invalidRedirectUri("redirect_uris needs at least one URI for the authorization_code grant");
+        }
+
+        String authMethod = oneOf(json, "token_endpoint_auth_method", AUTH_METHODS, "client_secret_basic");
+        boolean confidential = !ClientMetadata.AUTH_NONE.equals(authMethod);
+        // RFC 6749 §4.4: client_credentials is for confidential clients only
+        if (!confidential && grantTypes.contains(CLIENT_CREDENTIALS)) {
+            throw METADATA.apply("A client with token_endpoint_auth_method none cannot use the client_credentials grant");
+        }
+
+        boolean introspectionAllowed = orDefault(json.bool("introspection_allowed"), false);
+        if (introspectionAllowed && !confidential) {
+            throw METADATA.apply("introspection_allowed needs a confidential client");
+        }
+
+        String appType = oneOf(json, "app_type", APP_TYPES, ClientMetadata.APP_THIRD_PARTY);
+        UUID owner = ownerUserId(json.string("owner_user_id"));
+        if (ClientMetadata.APP_DEDICATED.equals(appType) && owner == null) {
+            throw METADATA.apply("A dedicated app needs owner_user_id");
+        }
+        if (!ClientMetadata.APP_DEDICATED.equals(appType) && owner != null) {
+            throw METADATA.apply("owner_user_id is only for dedicated apps");
+        }
+
+        boolean trusted = orDefault(json.bool("trusted"), false);
+        List<String> frameAncestors = frameAncestors(json.strings("frame_ancestors"));
+        // only a trusted client's pages may frame the authorize endpoint (transparent authorization)
+        if (!frameAncestors.isEmpty() && !trusted) {
+            throw METADATA.apply("frame_ancestors is only allowed for a trusted client");
+        }
+
+        String reason = json.string("reason");
+        if (reason != null && reason.length() > MAX_REASON) {
+            throw METADATA.apply("reason must be at most " + MAX_REASON + " characters");
+        }
+
+        return new ClientMetadata(
+                name,
+                webUri(json, "logo_uri"),
+                redirectUris,
+                webUri(json, "tos_uri"),
+                webUri(json, "policy_uri"),
+                grantTypes,
+                scope(json.string("scope")),
+                authMethod,
+                webUri(json, "events_uri"),
+                orDefault(json.integer("refresh_grace_seconds", 0, 300), 2),
+                introspectionAllowed,
+                oneOf(json, "id_token_signed_response_alg", SIGNING_ALGORITHMS, "RS256"),
+                appType,
+                owner,
+                trusted,
+                frameAncestors,
+                json.integer("access_token_ttl", 1, 86_400),
+                reason);
+    }
+
+    private static List<String> grantTypes(List<String> given) {
+        if (given == null) {
+            return List.of(AUTHORIZATION_CODE);
+        }
+        if (given.isEmpty()) {
+            throw METADATA.apply("grant_types must name at least one grant type");
+        }
+        for (String grant : given) {
+            // RFC 9700 §2.1.2 and §2.4: implicit and password are not offered
+            if ("implicit".equals(grant) || "password".equals(grant)) {
+                throw METADATA.apply("The " + grant + " grant is not supported");
+            }
+            if (!GRANT_TYPES.contains(grant)) {
+                throw METADATA.apply("grant_types may only hold authorization_code, refresh_token and client_credentials");
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(given));
+    }
+
+    /** Only the code flow exists; anything else (`token`, `id_token`) asks for the implicit flow. */
+    private static void responseTypes(List<String> given) {
+        if (given != null && given.stream().anyMatch(t -> !"code".equals(t))) {
+            throw METADATA.apply("response_types may only hold code");
+        }
+    }
+
+    private static List<String> redirectUris(List<String> given) {
+        if (given == null) {
+            return List.of();
+        }
+        if (given.size() > MAX_REDIRECT_URIS) {
+            throw OAuthException.invalidRedirectUri("redirect_uris may hold at most " + MAX_REDIRECT_URIS + " URIs");
+        }
+        for (String uri : given) {
+            // RFC 6749 §3.1.2: "The endpoint URI MUST NOT include a fragment component."
+            if (uri.indexOf('#') >= 0) {
+                throw OAuthException.invalidRedirectUri("A redirect URI must not contain a fragment");
+            }
+            String problem = webUriProblem(uri);
+            if (problem != null) {
+                throw OAuthException.invalidRedirectUri("A redirect URI " + problem);
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(given));
+    }
+
+    private static String webUri(JsonBody json, String member) {
+        String uri = json.string(member);
+        if (uri == null) {
+            return null;
+        }
+        String problem = webUriProblem(uri);
+        if (problem != null) {
+            throw METADATA.apply(member + " " + problem);
+        }
+        return uri;
+    }
+
+    /**
+     * Why the URI is not an absolute https URI (or http on a loopback host, RFC 8252 §7.3), or
+     * null when it is one. Stored lists are space separated, so no URI may hold a space.
+     */
+    private static String webUriProblem(String uri) {
+        if (uri.isEmpty() || uri.length() > MAX_URI) {
+            return "must be 1 to " + MAX_URI + " characters";
+        }
+        if (uri.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+            return "must not contain spaces or control characters";
+        }
+        URI parsed;
+        try {
+            parsed = new URI(uri);
+        } catch (URISyntaxException e) {
+            return "is not a valid URI";
+        }
+        if (!parsed.isAbsolute() || parsed.getHost() == null || parsed.getHost().isEmpty()) {
+            return "must be an absolute URI with a host";
+        }
+        if (parsed.getRawUserInfo() != null) {
+            return "must not contain user information";
+        }
+        String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("https")) {
+            return null;
+        }
+        if (scheme.equals("http") && LOOPBACK_HOSTS.contains(parsed.getHost().toLowerCase(Locale.ROOT))) {
+            return null;
+        }
+        return "must use https (http only on localhost, 127.0.0.1 or [::1])";
+    }
+
+    /** CSP frame-ancestors sources: origins only, `https://host[:port]` or loopback http. */
+    private static List<String> frameAncestors(List<String> given) {
+        if (given == null) {
+            return List.of();
+        }
+        if (given.size() > MAX_FRAME_ANCESTORS) {
+            throw METADATA.apply("frame_ancestors may hold at most " + MAX_FRAME_ANCESTORS + " origins");
+        }
+        for (String origin : given) {
+            String problem = webUriProblem(origin);
+            if (problem != null) {
+                throw METADATA.apply("frame_ancestors: an origin " + problem);
+            }
+            URI parsed = URI.create(origin);
+            if (!parsed.getRawPath().isEmpty() || parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
+                throw METADATA.apply("frame_ancestors may only hold origins (scheme://host[:port])");
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(given));
+    }
+
+    private static String scope(String given) {
+        if (given == null) {
+            return "openid";
+        }
+        LinkedHashSet<String> tokens = new LinkedHashSet<>();
+        for (String token : given.strip().split(" +")) {
+            if (!token.isEmpty()) {
+                if (!SCOPE_TOKEN.matcher(token).matches()) {
+                    throw METADATA.apply("scope must be space-separated scope names");
+                }
+                tokens.add(token);
+            }
+        }
+        if (tokens.isEmpty()) {
+            throw METADATA.apply("scope must name at least one scope");
+        }
+        return String.join(" ", new ArrayList<>(tokens));
+    }
+
+    private static UUID ownerUserId(String given) {
+        if (given == null) {
+            return null;
+        }
+        if (!UUID_TEXT.matcher(given).matches()) {
+            throw METADATA.apply("owner_user_id must be a user id (a UUID)");
+        }
+        return UUID.fromString(given);
+    }
+
+    private static String oneOf(JsonBody json, String member, Set<String> allowed, String fallback) {
+        String value = json.string(member);
+        if (value == null) {
+            return fallback;
+        }
+        if (!allowed.contains(value)) {
+            throw METADATA.apply(member + " must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+        }
+        return value;
+    }
+
+    private static <T> T orDefault(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+}

@@ -1,0 +1,30 @@
+package io.keyfair.registry.client;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * A client as the admin API shows it: its metadata, id, status and times. Never the secret nor
+ * its digest.
+ *
+ * @param clientIdIssuedAt epoch seconds (RFC 7591 §3.2.1)
+ * @param updatedAt epoch seconds of the last change
+ */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ClientView(
+        @JsonProperty("client_id") String clientId,
+        @JsonUnwrapped ClientMetadata metadata,
+        @JsonProperty("status") String status,
+        @JsonProperty("status_reason") String statusReason,
+        @JsonProperty("client_id_issued_at") long clientIdIssuedAt,
+        @JsonProperty("updated_at") long updatedAt) {
+
+    public static ClientView of(ClientEntity c) {
+        return new ClientView(c.clientId, ClientMetadata.of(c), c.status, c.statusReason,
+                c.createdAt.getEpochSecond(), c.updatedAt.getEpochSecond());
+    }
+}

@@ -1,0 +1,196 @@
+package io.keyfair.registry.client;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.keyfair.common.admin.AdminCaller;
+import io.keyfair.common.client.ClientStatus;
+import io.keyfair.common.config.AdminClientConfig;
+import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.token.RevocationList;
+import io.keyfair.registry.JsonBody;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The admin API's client collection: register (RFC 7591 metadata), list, read, change (JSON merge
+ * patch, RFC 7396) and delete. `/admin/**` is guarded by common's AdminAuthorization.
+ */
+@Path("/admin/clients")
+@Produces(MediaType.APPLICATION_JSON)
+public class ClientsResource {
+
+    /** Members a PATCH may not touch: identity, credentials, lifecycle and ownership. */
+    static final List<String> FIXED_MEMBERS = List.of("client_id", "client_secret", "status", "app_type", "owner_user_id");
+    /** All a PATCH may change on the bootstrap admin client: what it is called and shows. */
+    static final Set<String> ADMIN_CLIENT_EDITABLE = Set.of("client_name", "logo_uri", "tos_uri", "policy_uri", "reason");
+
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 500;
+
+    private final ClientMetadataValidator validator;
+    private final ClientRegistrar registrar;
+    private final ClientEvents events;
+    private final RevocationList revocations;
+    private final AdminClientConfig adminClient;
+    private final AdminCaller caller;
+    private final ObjectMapper mapper;
+
+    ClientsResource(ClientMetadataValidator validator, ClientRegistrar registrar, ClientEvents events,
+            RevocationList revocations, AdminClientConfig adminClient, AdminCaller caller, ObjectMapper mapper) {
+        this.validator = validator;
+        this.registrar = registrar;
+        this.events = events;
+        this.revocations = revocations;
+        this.adminClient = adminClient;
+        this.caller = caller;
+        this.mapper = mapper;
+    }
+
+    /** 201 with the client, its secret and `status` (`approved` for a dedicated app, else `pending`). */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> create(String body) {
+        ObjectNode json = JsonBody.required(body, OAuthException::invalidClientMetadata).json();
+        String actor = caller.clientId();
+        return validator.validate(json)
+                .flatMap(metadata -> registrar.register(metadata,
+                        metadata.dedicated() ? ClientStatus.APPROVED : ClientStatus.PENDING, "client.created", actor))
+                .map(ClientsResource::created);
+    }
+
+    /** Clients, newest first, optionally of one status. */
+    @GET
+    public Uni<List<ClientView>> list(@QueryParam("status") String status, @QueryParam("limit") String limit,
+            @QueryParam("offset") String offset) {
+        String filter = status == null ? null : status(status).value();
+        int max = number("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
+        int skip = number("offset", offset, 0, 0, Integer.MAX_VALUE - MAX_LIMIT);
+        Sort newestFirst = Sort.descending("createdAt", "clientId");
+        return Panache.withSession(() -> (filter == null
+                        ? ClientEntity.<ClientEntity>findAll(newestFirst)
+                        : ClientEntity.<ClientEntity>find("status", newestFirst, filter))
+                        .range(skip, skip + max - 1).list())
+                .map(clients -> clients.stream().map(ClientView::of).toList());
+    }
+
+    @GET
+    @Path("{id}")
+    public Uni<ClientView> get(@PathParam("id") String id) {
+        return Panache.withSession(() -> ClientEntity.require(id)).map(ClientView::of);
+    }
+
+    /**
+     * RFC 7396 merge of metadata members (`null` resets a member to its default), validated as a
+     * whole exactly like a registration.
+     */
+    @PATCH
+    @Path("{id}")
+    @Consumes({ MediaType.APPLICATION_JSON, "application/merge-patch+json" })
+    public Uni<ClientView> patch(@PathParam("id") String id, String body) {
+        ObjectNode patch = JsonBody.required(body, OAuthException::invalidClientMetadata).json();
+        for (String member : FIXED_MEMBERS) {
+            if (patch.has(member)) {
+                throw OAuthException.invalidClientMetadata(member + " cannot be changed");
+            }
+        }
+        if (adminClient.isAdminClient(id) && !ADMIN_CLIENT_EDITABLE.containsAll(members(patch))) {
+            // token-service's bootstrap owns how the admin client authenticates and what it may do
+            throw OAuthException.invalidRequest("Only the name and links of the bootstrap admin client can be changed");
+        }
+        String actor = caller.clientId();
+        return Panache.withTransaction(() -> ClientEntity.requireForUpdate(id)
+                        .call(client -> validator.validate(merge(ClientMetadata.of(client), patch)).invoke(metadata -> {
+                            metadata.applyTo(client);
+                            client.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                        })))
+                .call(client -> events.changed("client.updated", id, actor, Map.of("members", List.copyOf(members(patch)))))
+                .map(ClientView::of);
+    }
+
+    /** 204. Every access token of the client stops working at once. */
+    @DELETE
+    @Path("{id}")
+    public Uni<Response> delete(@PathParam("id") String id) {
+        if (adminClient.isAdminClient(id)) {
+            throw OAuthException.invalidRequest("The bootstrap admin client cannot be deleted");
+        }
+        String actor = caller.clientId();
+        return Panache.withTransaction(() -> ClientEntity.requireForUpdate(id)
+                        // cut the tokens off before the commit, so a failure leaves them cut off
+                        .call(client -> revocations.revokeAllOfClient(id))
+                        .call(client -> client.delete()))
+                .call(client -> events.changed("client.deleted", id, actor, Map.of("client_name", client.clientName)))
+                // and again once every cache was told, so no token minted from a stale entry survives
+                .call(() -> revocations.revokeAllOfClient(id))
+                .replaceWith(Response.noContent().build());
+    }
+
+    private ObjectNode merge(ClientMetadata current, ObjectNode patch) {
+        ObjectNode merged = mapper.valueToTree(current);
+        patch.fields().forEachRemaining(member -> {
+            if (member.getValue().isNull()) {
+                merged.remove(member.getKey());
+            } else {
+                merged.set(member.getKey(), member.getValue());
+            }
+        });
+        return merged;
+    }
+
+    private static Set<String> members(ObjectNode json) {
+        Set<String> names = new TreeSet<>();
+        json.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static Response created(RegisteredClient registered) {
+        return Response.created(URI.create("/admin/clients/" + registered.client().clientId()))
+                .entity(registered)
+                .header("Cache-Control", "no-store")
+                .header("Pragma", "no-cache")
+                .build();
+    }
+
+    private static ClientStatus status(String value) {
+        return Arrays.stream(ClientStatus.values()).filter(s -> s.value().equals(value)).findFirst()
+                .orElseThrow(() -> OAuthException.invalidRequest("status must be pending, approved, rejected or suspended"));
+    }
+
+    private static int number(String name, String value, int fallback, int min, int max) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw OAuthException.invalidRequest(name + " must be an integer from " + min + " to " + max);
+    }
+}

@@ -1,0 +1,67 @@
+package io.keyfair.registry.registration;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+
+import io.keyfair.common.admin.AdminCaller;
+import io.keyfair.common.audit.AuditLog;
+import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.secret.Secrets;
+import io.keyfair.registry.JsonBody;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * `POST /admin/initial-access-tokens` `{expires_in}` (60 s to 30 days, default one day): a token
+ * that {@link RegistrationResource} accepts for RFC 7591 dynamic registration until it expires.
+ */
+@Path("/admin/initial-access-tokens")
+@Produces(MediaType.APPLICATION_JSON)
+public class InitialAccessTokensResource {
+
+    private static final Logger LOG = Logger.getLogger(InitialAccessTokensResource.class);
+    static final int DEFAULT_EXPIRES_IN = 86_400;
+
+    private final AuditLog audit;
+    private final AdminCaller caller;
+
+    InitialAccessTokensResource(AuditLog audit, AdminCaller caller) {
+        this.audit = audit;
+        this.caller = caller;
+    }
+
+    @POST
+    public Uni<Response> issue(String body) {
+        Integer given = JsonBody.optional(body, OAuthException::invalidRequest).integer("expires_in", 60, 2_592_000);
+        int expiresIn = given == null ? DEFAULT_EXPIRES_IN : given;
+        String actor = caller.clientId();
+        String token = Secrets.newSecret();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        InitialAccessTokenEntity row = new InitialAccessTokenEntity();
+        row.tokenHash = Secrets.sha256(token);
+        row.createdAt = now;
+        row.expiresAt = now.plusSeconds(expiresIn);
+        // expired tokens are of no use: purge them here so the table never grows without bound
+        return Panache.withTransaction(() -> InitialAccessTokenEntity.delete("expiresAt <= ?1", now)
+                        .call(() -> row.persist()))
+                .call(() -> audit.record("initial_access_token.created", null, null, actor, Map.of("expires_in", expiresIn))
+                        .onFailure().recoverWithItem(e -> {
+                            LOG.errorf("audit event initial_access_token.created not written: %s", e.getMessage());
+                            return null;
+                        }))
+                .map(ignored -> Response.status(Response.Status.CREATED)
+                        .entity(new IssuedInitialAccessToken(token, expiresIn))
+                        .header("Cache-Control", "no-store")
+                        .header("Pragma", "no-cache")
+                        .build());
+    }
+}

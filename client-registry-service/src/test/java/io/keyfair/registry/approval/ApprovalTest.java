@@ -1,0 +1,224 @@
+package io.keyfair.registry.approval;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.keyfair.common.redis.RedisKeys;
+import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.token.RevocationList;
+import io.keyfair.common.token.VerifiedAccessToken;
+import io.keyfair.registry.AdminTokens;
+import io.keyfair.registry.TestClients;
+import io.keyfair.registry.TestClients.Registered;
+import io.keyfair.registry.TestRows;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+
+@QuarkusTest
+@QuarkusTestResource(TestDatabase.class)
+class ApprovalTest {
+
+    @Inject
+    AdminTokens tokens;
+    @Inject
+    ReactiveRedisDataSource redis;
+    @Inject
+    RedisKeys keys;
+    @Inject
+    RevocationList revocations;
+
+    private ValidatableResponse step(String id, String step) {
+        return given().auth().oauth2(tokens.admin()).when().post("/admin/clients/" + id + "/" + step).then();
+    }
+
+    private ValidatableResponse step(String id, String step, Map<String, ?> body) {
+        return given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(body)
+                .when().post("/admin/clients/" + id + "/" + step).then();
+    }
+
+    private String status(String id) {
+        return given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + id)
+                .then().statusCode(200).extract().path("status");
+    }
+
+    /** An access token of the client, issued a few seconds ago, as the token endpoint would. */
+    private static VerifiedAccessToken tokenOf(String clientId, long issuedSecondsAgo) {
+        long now = System.currentTimeMillis() / 1000;
+        return new VerifiedAccessToken(UUID.randomUUID().toString(), clientId, clientId, Set.of("openid"),
+                now - issuedSecondsAgo, now + 3600, null, AdminTokens.ISSUER);
+    }
+
+    @Test
+    void approvingAPendingClientMakesItApprovedWithTheReason() throws Exception {
+        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+
+        step(client.id(), "approve", Map.of("reason", "Reviewed by trust and safety"))
+                .statusCode(200)
+                .body("status", equalTo("approved"))
+                .body("status_reason", equalTo("Reviewed by trust and safety"));
+
+        assertEquals("approved", status(client.id()));
+        assertEquals(List.of(AdminTokens.ADMIN_CLIENT_ID), TestRows.auditActors("client.approved", client.id()));
+    }
+
+    @Test
+    void approveWorksWithoutABodyOrContentType() {
+        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+
+        step(client.id(), "approve").statusCode(200).body("status", equalTo("approved")).body("status_reason", nullValue());
+    }
+
+    @Test
+    void rejectingAPendingClientMakesItRejected() throws Exception {
+        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+
+        step(client.id(), "reject", Map.of("reason", "No privacy policy")).statusCode(200).body("status", equalTo("rejected"));
+
+        assertEquals("rejected", status(client.id()));
+        assertEquals(List.of(AdminTokens.ADMIN_CLIENT_ID), TestRows.auditActors("client.rejected", client.id()));
+    }
+
+    @Test
+    void aRejectedClientCanStillBeApproved() {
+        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        step(client.id(), "reject").statusCode(200);
+
+        step(client.id(), "approve").statusCode(200).body("status", equalTo("approved"));
+        assertEquals("approved", status(client.id()));
+    }
+
+    @Test
+    void suspendingVoidsEveryAccessTokenOfTheClientAtOnceAndTellsEveryCache() throws Exception {
+        Registered client = TestClients.register(tokens.admin(), TestClients.machine());
+        step(client.id(), "approve").statusCode(200);
+        VerifiedAccessToken issuedBefore = tokenOf(client.id(), 5);
+        assertFalse(revocations.isRevoked(issuedBefore).await().atMost(Duration.ofSeconds(5)));
+        List<String> published = new CopyOnWriteArrayList<>();
+        var subscriber = redis.pubsub(String.class).subscribe(keys.clientChangesChannel(), published::add)
+                .await().atMost(Duration.ofSeconds(5));
+        try {
+            long before = System.currentTimeMillis();
+            step(client.id(), "suspend", Map.of("reason", "Scraping")).statusCode(200)
+                    .body("status", equalTo("suspended"))
+                    .body("status_reason", equalTo("Scraping"));
+
+            String cutoff = redis.value(String.class).get(keys.clientTokensRevokedBefore(client.id()))
+                    .await().atMost(Duration.ofSeconds(5));
+            assertNotNull(cutoff);
+            assertTrue(Long.parseLong(cutoff) >= before);
+            assertTrue(revocations.isRevoked(issuedBefore).await().atMost(Duration.ofSeconds(5)));
+            Awaitility.await().atMost(Duration.ofSeconds(1)).until(() -> published.contains(client.id()));
+        } finally {
+            subscriber.unsubscribe().await().atMost(Duration.ofSeconds(5));
+        }
+        assertEquals("suspended", status(client.id()));
+        assertEquals(List.of(AdminTokens.ADMIN_CLIENT_ID), TestRows.auditActors("client.suspended", client.id()));
+    }
+
+    @Test
+    void approvingASuspendedClientReinstatesIt() {
+        Registered client = TestClients.register(tokens.admin(), TestClients.machine());
+        step(client.id(), "approve").statusCode(200);
+        step(client.id(), "suspend").statusCode(200);
+
+        step(client.id(), "approve", Map.of("reason", "Appeal accepted")).statusCode(200)
+                .body("status", equalTo("approved"))
+                .body("status_reason", equalTo("Appeal accepted"));
+        assertEquals("approved", status(client.id()));
+    }
+
+    @Test
+    void stepsTheStatusDoesNotAllowAreAConflictAndChangeNothing() {
+        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        step(client.id(), "approve").statusCode(200);
+
+        step(client.id(), "approve").statusCode(409).body("error", equalTo("conflict"));
+        step(client.id(), "reject").statusCode(409).body("error", equalTo("conflict"));
+        assertEquals("approved", status(client.id()));
+
+        step(client.id(), "suspend").statusCode(200);
+        step(client.id(), "suspend").statusCode(409).body("error", equalTo("conflict"));
+        assertEquals("suspended", status(client.id()));
+    }
+
+    @Test
+    void aBadReasonIsAnInvalidRequestAndChangesNothing() {
+        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+
+        step(client.id(), "approve", Map.of("reason", 42)).statusCode(400).body("error", equalTo("invalid_request"));
+        step(client.id(), "approve", Map.of("reason", "nul\u0000")).statusCode(400).body("error", equalTo("invalid_request"));
+        step(client.id(), "approve", Map.of("reason", "r".repeat(2001))).statusCode(400).body("error", equalTo("invalid_request"));
+        given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body("{\"reason\":")
+                .when().post("/admin/clients/" + client.id() + "/approve")
+                .then().statusCode(400).body("error", equalTo("invalid_request"));
+        assertEquals("pending", status(client.id()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "approve", "reject", "suspend" })
+    void stepsOnAnUnknownClientAreNotFound(String step) {
+        step("ffffffffffffffffffffffffffffffff", step).statusCode(404).body("error", equalTo("not_found"));
+    }
+
+    @Test
+    void deletingAClientRemovesItWithItsSecretsAndVoidsItsTokens() throws Exception {
+        Registered client = TestClients.register(tokens.admin(), TestClients.machine());
+        step(client.id(), "approve").statusCode(200);
+        VerifiedAccessToken issuedBefore = tokenOf(client.id(), 5);
+
+        given().auth().oauth2(tokens.admin()).when().delete("/admin/clients/" + client.id())
+                .then().statusCode(204);
+
+        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + client.id())
+                .then().statusCode(404).body("error", equalTo("not_found"));
+        assertEquals(0, TestRows.secrets(client.id()).size());
+        assertTrue(revocations.isRevoked(issuedBefore).await().atMost(Duration.ofSeconds(5)));
+        assertEquals(List.of(AdminTokens.ADMIN_CLIENT_ID), TestRows.auditActors("client.deleted", client.id()));
+        given().auth().oauth2(tokens.admin()).when().delete("/admin/clients/" + client.id())
+                .then().statusCode(404).body("error", equalTo("not_found"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "reject", "suspend" })
+    void theBootstrapAdminClientCannotBeDisabled(String step) throws Exception {
+        TestRows.ensureAdminClient();
+
+        step(AdminTokens.ADMIN_CLIENT_ID, step).statusCode(400).body("error", equalTo("invalid_request"));
+
+        assertEquals("approved", status(AdminTokens.ADMIN_CLIENT_ID));
+        assertEquals(null, redis.value(String.class).get(keys.clientTokensRevokedBefore(AdminTokens.ADMIN_CLIENT_ID))
+                .await().atMost(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void theBootstrapAdminClientCannotBeDeleted() throws Exception {
+        TestRows.ensureAdminClient();
+
+        given().auth().oauth2(tokens.admin()).when().delete("/admin/clients/" + AdminTokens.ADMIN_CLIENT_ID)
+                .then().statusCode(400).body("error", equalTo("invalid_request"));
+
+        assertEquals("approved", status(AdminTokens.ADMIN_CLIENT_ID));
+    }
+}

@@ -1,0 +1,301 @@
+package io.keyfair.registry.client;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.keyfair.common.secret.Secrets;
+import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.registry.AdminTokens;
+import io.keyfair.registry.TestClients;
+import io.keyfair.registry.TestRows;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+
+@QuarkusTest
+@QuarkusTestResource(TestDatabase.class)
+class ClientRegistrationTest {
+
+    @Inject
+    AdminTokens tokens;
+
+    private ExtractableResponse<Response> create(Object metadata) {
+        return given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(metadata)
+                .when().post("/admin/clients").then().extract();
+    }
+
+    @Test
+    void confidentialClientIsPendingAndItsSecretIsShownOnceAndStoredHashed() throws Exception {
+        Map<String, Object> metadata = TestClients.confidential();
+        ExtractableResponse<Response> created = create(metadata);
+
+        assertEquals(201, created.statusCode());
+        assertEquals("no-store", created.header("Cache-Control"));
+        String id = created.path("client_id");
+        String secret = created.path("client_secret");
+        assertThat(id, matchesPattern("^[0-9a-f]{32}$"));
+        assertThat(secret, matchesPattern("^[0-9a-f]{64}$"));
+        assertThat(created.header("Location"), startsWith("http"));
+        assertEquals("pending", created.path("status"));
+        assertEquals(0, (int) created.path("client_secret_expires_at"));
+        assertEquals(metadata.get("client_name"), created.path("client_name"));
+        assertEquals(List.of("https://app.example.com/callback"), created.path("redirect_uris"));
+        assertEquals(List.of("authorization_code", "refresh_token"), created.path("grant_types"));
+        assertEquals("openid profile", created.path("scope"));
+        assertThat(created.path("client_id_issued_at"), notNullValue());
+
+        List<TestRows.SecretRow> stored = TestRows.secrets(id);
+        assertEquals(1, stored.size());
+        assertArrayEquals(Secrets.sha256(secret), stored.get(0).hash());
+        assertNull(stored.get(0).expiresAt());
+        assertEquals(List.of(AdminTokens.ADMIN_CLIENT_ID), TestRows.auditActors("client.created", id));
+        assertEquals(0, TestRows.count("select count(*) from audit_events where detail::text like ?", "%" + secret + "%"));
+
+        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + id)
+                .then().statusCode(200)
+                .body("client_id", equalTo(id))
+                .body("status", equalTo("pending"))
+                .body("$", not(hasKey("client_secret")))
+                .body("$", not(hasKey("secret_hash")));
+    }
+
+    @Test
+    void omittedMembersGetTheirDefaults() {
+        ExtractableResponse<Response> created = create(Map.of("client_name", "Minimal app",
+                "redirect_uris", List.of("https://minimal.example.com/cb")));
+
+        assertEquals(201, created.statusCode());
+        assertEquals(List.of("authorization_code"), created.path("grant_types"));
+        assertEquals("openid", created.path("scope"));
+        assertEquals("client_secret_basic", created.path("token_endpoint_auth_method"));
+        assertEquals(2, (int) created.path("refresh_grace_seconds"));
+        assertEquals(false, created.path("introspection_allowed"));
+        assertEquals("RS256", created.path("id_token_signed_response_alg"));
+        assertEquals("third_party", created.path("app_type"));
+        assertEquals(false, created.path("trusted"));
+        assertEquals(List.of(), created.path("frame_ancestors"));
+        assertEquals("pending", created.path("status"));
+    }
+
+    @Test
+    void everyMemberIsStoredAndEchoed() {
+        Map<String, Object> metadata = Map.ofEntries(
+                Map.entry("client_name", "Partner platform"),
+                Map.entry("logo_uri", "https://partner.example.com/logo.png"),
+                Map.entry("tos_uri", "https://partner.example.com/tos"),
+                Map.entry("policy_uri", "https://partner.example.com/privacy"),
+                Map.entry("events_uri", "https://partner.example.com/events"),
+                Map.entry("redirect_uris", List.of("https://partner.example.com/cb", "http://localhost:3000/cb")),
+                Map.entry("grant_types", List.of("authorization_code", "refresh_token", "client_credentials")),
+                Map.entry("scope", "openid email seller"),
+                Map.entry("token_endpoint_auth_method", "client_secret_post"),
+                Map.entry("refresh_grace_seconds", 300),
+                Map.entry("introspection_allowed", true),
+                Map.entry("id_token_signed_response_alg", "ES256"),
+                Map.entry("trusted", true),
+                Map.entry("frame_ancestors", List.of("https://partner.example.com", "http://localhost:3000")),
+                Map.entry("access_token_ttl", 86_400),
+                Map.entry("reason", "Sync listings for our sellers"),
+                Map.entry("software_id", "ignored: unknown members are ignored"));
+        ExtractableResponse<Response> created = create(metadata);
+        assertEquals(201, created.statusCode());
+        String id = created.path("client_id");
+
+        Response read = given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + id);
+        read.then().statusCode(200).body("$", not(hasKey("software_id")));
+        for (Map.Entry<String, Object> member : metadata.entrySet()) {
+            if (!member.getKey().equals("software_id")) {
+                assertEquals(member.getValue(), read.path(member.getKey()), member.getKey());
+            }
+        }
+    }
+
+    @Test
+    void publicClientGetsNoSecret() throws Exception {
+        ExtractableResponse<Response> created = create(TestClients.publicClient());
+
+        assertEquals(201, created.statusCode());
+        assertEquals("none", created.path("token_endpoint_auth_method"));
+        assertNull(created.path("client_secret"));
+        assertNull(created.path("client_secret_expires_at"));
+        assertEquals(0, TestRows.secrets(created.path("client_id")).size());
+    }
+
+    @Test
+    void loopbackRedirectUrisMayUsePlainHttpOnAnyPort() {
+        ExtractableResponse<Response> created = create(TestClients.with(TestClients.confidential(), "redirect_uris",
+                List.of("http://localhost:8765/cb", "http://127.0.0.1/cb", "http://[::1]:61000/cb", "https://app.example.com/cb")));
+
+        assertEquals(201, created.statusCode());
+        assertEquals(4, ((List<?>) created.path("redirect_uris")).size());
+    }
+
+    @Test
+    void dedicatedAppOfAnExistingUserIsApprovedAtCreation() throws Exception {
+        UUID owner = TestRows.insertUser();
+        Map<String, Object> metadata = TestClients.confidential();
+        metadata.put("app_type", "dedicated");
+        metadata.put("owner_user_id", owner.toString());
+
+        ExtractableResponse<Response> created = create(metadata);
+
+        assertEquals(201, created.statusCode());
+        assertEquals("approved", created.path("status"));
+        assertEquals("dedicated", created.path("app_type"));
+        assertEquals(owner.toString(), created.path("owner_user_id"));
+    }
+
+    @Test
+    void dedicatedAppOfAnUnknownUserIsRefused() throws Exception {
+        Map<String, Object> metadata = TestClients.confidential();
+        metadata.put("app_type", "dedicated");
+        metadata.put("owner_user_id", UUID.randomUUID().toString());
+
+        given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(metadata)
+                .when().post("/admin/clients")
+                .then().statusCode(400).body("error", equalTo("invalid_client_metadata"));
+        assertEquals(0, TestRows.count("select count(*) from clients where client_name = ?", metadata.get("client_name")));
+    }
+
+    @Test
+    void restrictedAdminScopeIsAllowedForAConfidentialClientCredentialsClient() {
+        ExtractableResponse<Response> created = create(TestClients.with(TestClients.machine(), "scope", "admin"));
+
+        assertEquals(201, created.statusCode());
+        assertEquals("admin", created.path("scope"));
+    }
+
+    @Test
+    void malformedJsonIsAnInvalidRequest() {
+        given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body("{\"client_name\": ")
+                .when().post("/admin/clients")
+                .then().statusCode(400).body("error", equalTo("invalid_request"))
+                .body("error_description", not(containsString("Exception")));
+    }
+
+    @Test
+    void aBodyThatIsNotAnObjectIsAnInvalidRequest() {
+        given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body("[\"client_name\"]")
+                .when().post("/admin/clients")
+                .then().statusCode(400).body("error", equalTo("invalid_request"));
+    }
+
+    /** Each case is a fresh, uniquely named client, so "nothing is stored" is checked per case. */
+    static Stream<Arguments> invalidMetadata() {
+        return Stream.of(
+                // redirect URIs: RFC 6749 §3.1.2, RFC 8252 §7.3
+                Arguments.of("plain http on a public host", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("http://app.example.com/cb")), "invalid_redirect_uri"),
+                Arguments.of("plain http on a host named like loopback", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("http://localhost.evil.com/cb")), "invalid_redirect_uri"),
+                Arguments.of("a fragment", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("https://app.example.com/cb#frag")), "invalid_redirect_uri"),
+                Arguments.of("a space", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("https://app.example.com/a b")), "invalid_redirect_uri"),
+                Arguments.of("a relative URI", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("/callback")), "invalid_redirect_uri"),
+                Arguments.of("a custom scheme", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("com.example.app:/cb")), "invalid_redirect_uri"),
+                Arguments.of("an unparseable URI", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("https://app.example.com/%zz")), "invalid_redirect_uri"),
+                Arguments.of("no redirect URI for the code grant", TestClients.with(TestClients.confidential(), "redirect_uris", null), "invalid_redirect_uri"),
+                Arguments.of("an empty redirect URI list for the code grant", TestClients.with(TestClients.confidential(), "redirect_uris", List.of()), "invalid_redirect_uri"),
+                // grants
+                Arguments.of("an unknown grant", TestClients.with(TestClients.confidential(), "grant_types", List.of("authorization_code", "urn:example:magic")), "invalid_client_metadata"),
+                Arguments.of("the implicit grant", TestClients.with(TestClients.confidential(), "grant_types", List.of("implicit")), "invalid_client_metadata"),
+                Arguments.of("the password grant", TestClients.with(TestClients.confidential(), "grant_types", List.of("password")), "invalid_client_metadata"),
+                Arguments.of("no grant at all", TestClients.with(TestClients.confidential(), "grant_types", List.of()), "invalid_client_metadata"),
+                Arguments.of("the token response type", TestClients.with(TestClients.confidential(), "response_types", List.of("token")), "invalid_client_metadata"),
+                Arguments.of("client_credentials for a public client", TestClients.with(TestClients.with(TestClients.machine(), "token_endpoint_auth_method", "none"), "grant_types", List.of("client_credentials")), "invalid_client_metadata"),
+                Arguments.of("an unknown auth method", TestClients.with(TestClients.confidential(), "token_endpoint_auth_method", "private_key_jwt"), "invalid_client_metadata"),
+                // scopes
+                Arguments.of("an unknown scope", TestClients.with(TestClients.confidential(), "scope", "openid no_such_scope"), "invalid_client_metadata"),
+                Arguments.of("the admin scope without client_credentials", TestClients.with(TestClients.confidential(), "scope", "openid admin"), "invalid_client_metadata"),
+                Arguments.of("the admin scope for a public client", TestClients.with(TestClients.publicClient(), "scope", "admin"), "invalid_client_metadata"),
+                Arguments.of("a blank scope", TestClients.with(TestClients.confidential(), "scope", "  "), "invalid_client_metadata"),
+                // types
+                Arguments.of("trusted as a string", TestClients.with(TestClients.confidential(), "trusted", "yes"), "invalid_client_metadata"),
+                Arguments.of("redirect_uris as a string", TestClients.with(TestClients.confidential(), "redirect_uris", "https://app.example.com/cb"), "invalid_client_metadata"),
+                Arguments.of("a redirect URI as a number", TestClients.with(TestClients.confidential(), "redirect_uris", List.of(42)), "invalid_client_metadata"),
+                Arguments.of("grant_types as a string", TestClients.with(TestClients.confidential(), "grant_types", "authorization_code"), "invalid_client_metadata"),
+                Arguments.of("scope as an array", TestClients.with(TestClients.confidential(), "scope", List.of("openid")), "invalid_client_metadata"),
+                Arguments.of("client_name as a number", TestClients.with(TestClients.confidential(), "client_name", 7), "invalid_client_metadata"),
+                Arguments.of("access_token_ttl as a string", TestClients.with(TestClients.confidential(), "access_token_ttl", "3600"), "invalid_client_metadata"),
+                Arguments.of("access_token_ttl as a fraction", TestClients.with(TestClients.confidential(), "access_token_ttl", 1.5), "invalid_client_metadata"),
+                Arguments.of("introspection_allowed as a number", TestClients.with(TestClients.confidential(), "introspection_allowed", 1), "invalid_client_metadata"),
+                // ranges
+                Arguments.of("access_token_ttl of 0", TestClients.with(TestClients.confidential(), "access_token_ttl", 0), "invalid_client_metadata"),
+                Arguments.of("access_token_ttl over a day", TestClients.with(TestClients.confidential(), "access_token_ttl", 86_401), "invalid_client_metadata"),
+                Arguments.of("a huge access_token_ttl", TestClients.with(TestClients.confidential(), "access_token_ttl", 99_999_999_999L), "invalid_client_metadata"),
+                Arguments.of("refresh_grace_seconds over 5 minutes", TestClients.with(TestClients.confidential(), "refresh_grace_seconds", 301), "invalid_client_metadata"),
+                Arguments.of("negative refresh_grace_seconds", TestClients.with(TestClients.confidential(), "refresh_grace_seconds", -1), "invalid_client_metadata"),
+                Arguments.of("an unsupported signing algorithm", TestClients.with(TestClients.confidential(), "id_token_signed_response_alg", "HS256"), "invalid_client_metadata"),
+                // names and links
+                Arguments.of("no client_name", TestClients.with(TestClients.confidential(), "client_name", null), "invalid_client_metadata"),
+                Arguments.of("a blank client_name", TestClients.with(TestClients.confidential(), "client_name", "   "), "invalid_client_metadata"),
+                Arguments.of("a client_name over 200 characters", TestClients.with(TestClients.confidential(), "client_name", "n".repeat(201)), "invalid_client_metadata"),
+                Arguments.of("a NUL in client_name", TestClients.with(TestClients.confidential(), "client_name", "App\u0000"), "invalid_client_metadata"),
+                Arguments.of("a line break in client_name", TestClients.with(TestClients.confidential(), "client_name", "App\nSecond line"), "invalid_client_metadata"),
+                Arguments.of("a NUL in reason", TestClients.with(TestClients.confidential(), "reason", "Because\u0000"), "invalid_client_metadata"),
+                Arguments.of("a reason over 2000 characters", TestClients.with(TestClients.confidential(), "reason", "r".repeat(2001)), "invalid_client_metadata"),
+                Arguments.of("a plain http logo_uri", TestClients.with(TestClients.confidential(), "logo_uri", "http://cdn.example.com/logo.png"), "invalid_client_metadata"),
+                Arguments.of("a relative tos_uri", TestClients.with(TestClients.confidential(), "tos_uri", "/tos"), "invalid_client_metadata"),
+                Arguments.of("a javascript policy_uri", TestClients.with(TestClients.confidential(), "policy_uri", "javascript:alert(1)"), "invalid_client_metadata"),
+                Arguments.of("a plain http events_uri", TestClients.with(TestClients.confidential(), "events_uri", "http://hooks.example.com/events"), "invalid_client_metadata"),
+                // Keyfair's members
+                Arguments.of("frame_ancestors without trusted", TestClients.with(TestClients.confidential(), "frame_ancestors", List.of("https://app.example.com")), "invalid_client_metadata"),
+                Arguments.of("a frame ancestor with a path", TestClients.with(TestClients.with(TestClients.confidential(), "trusted", true), "frame_ancestors", List.of("https://app.example.com/page")), "invalid_client_metadata"),
+                Arguments.of("a plain http frame ancestor", TestClients.with(TestClients.with(TestClients.confidential(), "trusted", true), "frame_ancestors", List.of("http://app.example.com")), "invalid_client_metadata"),
+                Arguments.of("a wildcard frame ancestor", TestClients.with(TestClients.with(TestClients.confidential(), "trusted", true), "frame_ancestors", List.of("https://*.example.com")), "invalid_client_metadata"),
+                Arguments.of("a dedicated app without owner", TestClients.with(TestClients.confidential(), "app_type", "dedicated"), "invalid_client_metadata"),
+                Arguments.of("an owner for a third-party app", TestClients.with(TestClients.confidential(), "owner_user_id", UUID.randomUUID().toString()), "invalid_client_metadata"),
+                Arguments.of("an owner that is not a UUID", TestClients.with(TestClients.with(TestClients.confidential(), "app_type", "dedicated"), "owner_user_id", "alice"), "invalid_client_metadata"),
+                Arguments.of("an unknown app_type", TestClients.with(TestClients.confidential(), "app_type", "first_party"), "invalid_client_metadata"),
+                Arguments.of("introspection for a public client", TestClients.with(TestClients.publicClient(), "introspection_allowed", true), "invalid_client_metadata"));
+    }
+
+    @ParameterizedTest(name = "{0} is refused with {2}")
+    @MethodSource("invalidMetadata")
+    void invalidMetadataIsRefusedAndNothingIsStored(String description, Map<String, Object> metadata, String error) throws Exception {
+        given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(metadata)
+                .when().post("/admin/clients")
+                .then().statusCode(400)
+                .header("Cache-Control", "no-store")
+                .body("error", equalTo(error))
+                .body("error_description", notNullValue());
+        if (metadata.get("client_name") instanceof String name && !name.isBlank() && name.indexOf(0) < 0) {
+            assertEquals(0, TestRows.count("select count(*) from clients where client_name = ?", name));
+        }
+    }
+
+    @Test
+    void duplicateRedirectUrisAndScopesAreStoredOnce() {
+        ExtractableResponse<Response> created = create(TestClients.with(TestClients.with(TestClients.confidential(),
+                "redirect_uris", List.of("https://app.example.com/cb", "https://app.example.com/cb")),
+                "scope", "openid  profile openid"));
+
+        assertEquals(201, created.statusCode());
+        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + created.path("client_id"))
+                .then().statusCode(200)
+                .body("redirect_uris", contains("https://app.example.com/cb"))
+                .body("scope", equalTo("openid profile"));
+    }
+}
