@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -71,11 +72,16 @@ public class ApprovalResource {
             throw OAuthException.invalidRequest("The bootstrap admin client cannot be " + step.verb);
         }
         String actor = caller.clientId();
-        boolean cutsTokens = step == Transition.SUSPEND;
         Map<String, Object> detail = new HashMap<>();
+        // repeating a step is a no-op, so operators and scripts can retry it safely
+        AtomicBoolean unchanged = new AtomicBoolean();
         return Panache.withTransaction(() -> ClientEntity.requireForUpdate(id)
                         .invoke(client -> {
                             ClientStatus from = ClientStatus.of(client.status);
+                            if (from == step.target) {
+                                unchanged.set(true);
+                                return;
+                            }
                             if (!step.from.contains(from)) {
                                 throw OAuthException.of(OAuthError.CONFLICT,
                                         "A " + from.value() + " client cannot be " + step.verb);
@@ -86,16 +92,23 @@ public class ApprovalResource {
                             client.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
                         })
                         // cut the tokens off before the commit, so a failure leaves them cut off
-                        .call(client -> cutsTokens ? revocations.revokeAllOfClient(id) : Uni.createFrom().voidItem()))
+                        .call(client -> cutsTokens(step, unchanged) ? revocations.revokeAllOfClient(id) : Uni.createFrom().voidItem()))
                 .call(client -> {
+                    if (unchanged.get()) {
+                        return Uni.createFrom().voidItem();
+                    }
                     if (reason != null) {
                         detail.put("reason", reason);
                     }
                     return events.changed(step.auditType(), id, actor, detail);
                 })
                 // and again once every cache was told, so no token minted from a stale entry survives
-                .call(client -> cutsTokens ? revocations.revokeAllOfClient(id) : Uni.createFrom().voidItem())
+                .call(client -> cutsTokens(step, unchanged) ? revocations.revokeAllOfClient(id) : Uni.createFrom().voidItem())
                 .map(ClientView::of);
+    }
+
+    private static boolean cutsTokens(Transition step, AtomicBoolean unchanged) {
+        return step == Transition.SUSPEND && !unchanged.get();
     }
 
     private static String reason(JsonBody json) {

@@ -82,9 +82,6 @@ public final class ClientMetadataReader {
 
         String appType = oneOf(json, "app_type", APP_TYPES, ClientMetadata.APP_THIRD_PARTY);
         UUID owner = ownerUserId(json.string("owner_user_id"));
-        if (ClientMetadata.APP_DEDICATED.equals(appType) && owner == null) {
-            throw METADATA.apply("A dedicated app needs owner_user_id");
-        }
         if (!ClientMetadata.APP_DEDICATED.equals(appType) && owner != null) {
             throw METADATA.apply("owner_user_id is only for dedicated apps");
         }

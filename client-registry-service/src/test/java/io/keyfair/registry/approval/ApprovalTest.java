@@ -154,12 +154,25 @@ class ApprovalTest {
         Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
         step(client.id(), "approve").statusCode(200);
 
-        step(client.id(), "approve").statusCode(409).body("error", equalTo("conflict"));
         step(client.id(), "reject").statusCode(409).body("error", equalTo("conflict"));
         assertEquals("approved", status(client.id()));
+        step(client.id(), "suspend").statusCode(200);
+        assertEquals("suspended", status(client.id()));
+    }
+
+    @Test
+    void repeatingAStepIsANoOpThatAnswersTheClient() throws Exception {
+        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        step(client.id(), "approve").statusCode(200);
+        long audited = TestRows.count("select count(*) from audit_events where type = 'client.approved' and client_id = ?", client.id());
+
+        step(client.id(), "approve").statusCode(200).body("status", equalTo("approved"));
+        assertEquals("approved", status(client.id()));
+        assertEquals(audited, TestRows.count("select count(*) from audit_events where type = 'client.approved' and client_id = ?", client.id()),
+                "a repeated step records nothing new");
 
         step(client.id(), "suspend").statusCode(200);
-        step(client.id(), "suspend").statusCode(409).body("error", equalTo("conflict"));
+        step(client.id(), "suspend").statusCode(200).body("status", equalTo("suspended"));
         assertEquals("suspended", status(client.id()));
     }
 

@@ -171,6 +171,18 @@ class ClientRegistrationTest {
     }
 
     @Test
+    void dedicatedAppWithoutOwnerIsApprovedAtCreation() {
+        Map<String, Object> metadata = TestClients.confidential();
+        metadata.put("app_type", "dedicated");
+
+        ExtractableResponse<Response> created = create(metadata);
+
+        assertEquals(201, created.statusCode());
+        assertEquals("approved", created.path("status"));
+        assertEquals(null, (Object) created.path("owner_user_id"));
+    }
+
+    @Test
     void dedicatedAppOfAnUnknownUserIsRefused() throws Exception {
         Map<String, Object> metadata = TestClients.confidential();
         metadata.put("app_type", "dedicated");
@@ -265,7 +277,6 @@ class ClientRegistrationTest {
                 Arguments.of("a frame ancestor with a path", TestClients.with(TestClients.with(TestClients.confidential(), "trusted", true), "frame_ancestors", List.of("https://app.example.com/page")), "invalid_client_metadata"),
                 Arguments.of("a plain http frame ancestor", TestClients.with(TestClients.with(TestClients.confidential(), "trusted", true), "frame_ancestors", List.of("http://app.example.com")), "invalid_client_metadata"),
                 Arguments.of("a wildcard frame ancestor", TestClients.with(TestClients.with(TestClients.confidential(), "trusted", true), "frame_ancestors", List.of("https://*.example.com")), "invalid_client_metadata"),
-                Arguments.of("a dedicated app without owner", TestClients.with(TestClients.confidential(), "app_type", "dedicated"), "invalid_client_metadata"),
                 Arguments.of("an owner for a third-party app", TestClients.with(TestClients.confidential(), "owner_user_id", UUID.randomUUID().toString()), "invalid_client_metadata"),
                 Arguments.of("an owner that is not a UUID", TestClients.with(TestClients.with(TestClients.confidential(), "app_type", "dedicated"), "owner_user_id", "alice"), "invalid_client_metadata"),
                 Arguments.of("an unknown app_type", TestClients.with(TestClients.confidential(), "app_type", "first_party"), "invalid_client_metadata"),

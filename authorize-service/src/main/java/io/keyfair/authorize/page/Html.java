@@ -1,0 +1,38 @@
+package io.keyfair.authorize.page;
+
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+/** HTML responses: never cached (they carry CSRF tokens and personal data). */
+public final class Html {
+
+    public static final String TYPE = "text/html;charset=UTF-8";
+
+    private Html() {
+    }
+
+    /** A page with the given status; each non-null `Set-Cookie` value is sent. */
+    public static Response page(int status, String html, String... setCookies) {
+        Response.ResponseBuilder b = Response.status(status).type(TYPE).entity(html)
+                .header("Cache-Control", "no-store")
+                .header("Pragma", "no-cache");
+        return withCookies(b, setCookies).build();
+    }
+
+    /** A redirect (302 after a GET, 303 after a form POST); each non-null `Set-Cookie` value is sent. */
+    public static Response redirect(String location, int status, String... setCookies) {
+        Response.ResponseBuilder b = Response.status(status).header(HttpHeaders.LOCATION, location)
+                .header("Cache-Control", "no-store")
+                .header("Pragma", "no-cache");
+        return withCookies(b, setCookies).build();
+    }
+
+    private static Response.ResponseBuilder withCookies(Response.ResponseBuilder b, String... setCookies) {
+        for (String c : setCookies) {
+            if (c != null) {
+                b.header("Set-Cookie", c);
+            }
+        }
+        return b;
+    }
+}

@@ -1,0 +1,33 @@
+package io.keyfair.authorize.page;
+
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.MultivaluedMap;
+
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+/**
+ * Headers every response of this service carries. Pages may not be framed (clickjacking on the
+ * login and consent forms), except where an endpoint already chose a `Content-Security-Policy`:
+ * the authorize endpoint does so for a trusted client's registered `frame_ancestors`.
+ */
+public class SecurityHeaders {
+
+    /** Our pages load nothing but inline styles and the client's logo. */
+    static final String PAGE_POLICY =
+            "frame-ancestors 'none'; default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; base-uri 'none'";
+
+    @ServerResponseFilter
+    public void add(ContainerResponseContext response) {
+        MultivaluedMap<String, Object> h = response.getHeaders();
+        if (!h.containsKey("Content-Security-Policy")) {
+            h.putSingle("Content-Security-Policy", PAGE_POLICY);
+            h.putSingle("X-Frame-Options", "DENY");
+        }
+        // same-origin, not no-referrer: browsers then still send Origin on our own form posts
+        h.putSingle("Referrer-Policy", "same-origin");
+        h.putSingle("X-Content-Type-Options", "nosniff");
+        if (!h.containsKey("Cache-Control")) {
+            h.putSingle("Cache-Control", "no-store");
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.keyfair.authorize.login;
+
+import static io.keyfair.authorize.TestRequests.params;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.keyfair.authorize.Browser;
+import io.keyfair.authorize.TestClients;
+import io.keyfair.authorize.TestUsers;
+import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.token.TokenSigner;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+
+@QuarkusTest
+@QuarkusTestResource(TestDatabase.class)
+class LoginTest {
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    TokenSigner signer;
+
+    private Response loginPageFor(Browser browser) {
+        TestClients.Created client = TestClients.thirdParty().create(pool);
+        Response page = browser.follow(browser.authorize(params(client, "openid")));
+        page.then().statusCode(200);
+        return page;
+    }
+
+    private static Response typing(Browser browser, Response page, String username, String password) {
+        return browser.submit(page, Map.of("username", username, "password", password));
+    }
+
+    @Test
+    void loginPageHasOnePostFormWithUsernamePasswordAndACsrfTokenInACookie() {
+        Browser browser = new Browser();
+        Response page = loginPageFor(browser);
+        String html = page.asString();
+        assertEquals(1, html.split("<form", -1).length - 1, "exactly one form");
+        assertTrue(html.contains("<form method=\"post\""));
+        page.then().contentType(startsWith("text/html")).header("Cache-Control", containsString("no-store"));
+        String token = Browser.hidden(html).get("csrf");
+        assertNotNull(token);
+        assertEquals(token, browser.cookies.get("kf_csrf"), "double submit: the same value in the cookie");
+        String setCookie = page.header("Set-Cookie");
+        assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax") && !setCookie.contains("Secure"), setCookie);
+    }
+
+    @Test
+    void wrongPasswordShowsTheFormAgainWith401AndStartsNoSession() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        Response r = typing(browser, loginPageFor(browser), user.username(), user.password() + "x");
+        r.then().statusCode(401).contentType(startsWith("text/html"))
+                .body(containsString("Incorrect username or password"))
+                .body(containsString("name=\"password\""))
+                .header("Location", nullValue());
+        assertNull(browser.cookies.get("kf_session"));
+    }
+
+    @Test
+    void unknownUserGetsExactlyTheSameAnswerAsAWrongPassword() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        Response page = loginPageFor(browser);
+        Response wrong = typing(browser, page, user.username(), "not-the-password");
+        Response unknown = typing(browser, page, "nobody_" + user.username(), "not-the-password");
+        assertEquals(401, unknown.statusCode());
+        assertEquals(wrong.asString().replace(user.username(), "U"), unknown.asString().replace("nobody_" + user.username(), "U"));
+    }
+
+    @Test
+    void rightPasswordStartsASessionWithAnHttpOnlyLaxCookieNotSecureOnAnHttpIssuer() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        Response r = browser.login(loginPageFor(browser), user);
+        r.then().statusCode(303);
+        String cookie = r.headers().getValues("Set-Cookie").stream().filter(c -> c.startsWith("kf_session=")).findFirst().orElseThrow();
+        assertTrue(cookie.matches("kf_session=[0-9a-f]{64}; .*"), cookie);
+        assertTrue(cookie.contains("HttpOnly"), cookie);
+        assertTrue(cookie.contains("SameSite=Lax"), cookie);
+        assertTrue(cookie.contains("Path=/"), cookie);
+        assertFalse(cookie.contains("Secure"), "http issuer: " + cookie);
+    }
+
+    @Test
+    void everyLoginStartsANewSessionId() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        browser.cookies.put("kf_session", "a".repeat(64)); // planted before the login
+        browser.login(loginPageFor(browser), user).then().statusCode(303);
+        String first = browser.cookies.get("kf_session");
+        assertNotEquals("a".repeat(64), first);
+        browser.login(browser.get("/login"), user).then().statusCode(303);
+        assertNotEquals(first, browser.cookies.get("kf_session"));
+    }
+
+    @Test
+    void missingOrWrongCsrfTokenGives403AndNoSession() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        Response page = loginPageFor(browser);
+        Response wrong = browser.submit(page, Map.of("username", user.username(), "password", user.password(), "csrf", "0".repeat(64)));
+        wrong.then().statusCode(403).body(containsString("name=\"password\"")).header("Location", nullValue());
+        Map<String, String> form = new HashMap<>(Browser.hidden(page.asString()));
+        form.remove("csrf");
+        form.put("username", user.username());
+        form.put("password", user.password());
+        browser.post("/login", form).then().statusCode(403);
+        assertNull(browser.cookies.get("kf_session"));
+    }
+
+    @Test
+    void loginFromAnotherOriginGives403() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        Map<String, String> form = new HashMap<>(Browser.hidden(loginPageFor(browser).asString()));
+        form.put("username", user.username());
+        form.put("password", user.password());
+        given().redirects().follow(false).cookies(browser.cookies).header("Origin", "https://evil.example")
+                .contentType("application/x-www-form-urlencoded").formParams(form).post("/login")
+                .then().statusCode(403).header("Set-Cookie", not(containsString("kf_session")));
+    }
+
+    @Test
+    void repeatedFailuresForOneAccountAreThrottledWith429AndRetryAfter() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        Response page = loginPageFor(browser);
+        for (int i = 0; i < 5; i++) {
+            typing(browser, page, user.username(), "wrong-password-" + i).then().statusCode(401);
+        }
+        // even the right password waits now, and from another address too
+        Browser elsewhere = new Browser();
+        for (Response r : List.of(typing(browser, page, user.username(), user.password()),
+                elsewhere.login(loginPageFor(elsewhere), user))) {
+            r.then().statusCode(429).contentType(startsWith("text/html")).body(containsString("name=\"password\""));
+            long retryAfter = Long.parseLong(r.header("Retry-After"));
+            assertTrue(retryAfter > 0 && retryAfter <= 900, "Retry-After " + retryAfter);
+        }
+        assertNull(browser.cookies.get("kf_session"));
+        assertNull(elsewhere.cookies.get("kf_session"));
+    }
+
+    @Test
+    void repeatedFailuresFromOneAddressAreThrottledWith429() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        Response page = loginPageFor(browser);
+        for (int i = 0; i < 20; i++) {
+            typing(browser, page, "guess_" + i + "_" + user.username(), "password123").then().statusCode(401);
+        }
+        Response r = browser.login(page, user);
+        r.then().statusCode(429).header("Retry-After", not(nullValue()));
+        // another address is not affected
+        Browser other = new Browser();
+        other.login(loginPageFor(other), user).then().statusCode(303);
+    }
+
+    @Test
+    void successfulLoginClearsTheAccountsFailureCount() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        Response page = loginPageFor(browser);
+        for (int i = 0; i < 4; i++) {
+            typing(browser, page, user.username(), "wrong-" + i).then().statusCode(401);
+        }
+        browser.login(page, user).then().statusCode(303);
+        Browser again = new Browser();
+        Response page2 = loginPageFor(again);
+        for (int i = 0; i < 4; i++) {
+            typing(again, page2, user.username(), "wrong-again-" + i).then().statusCode(401);
+        }
+    }
+
+    @Test
+    void plainLoginWithoutAnAuthorizationRequestGoesToTheAccountPage() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        Response page = browser.get("/login");
+        page.then().statusCode(200).body(containsString("name=\"username\""));
+        Response r = browser.login(page, user);
+        r.then().statusCode(303).header("Location", TestUsers.ISSUER + "/account/apps");
+        browser.get("/account/apps").then().statusCode(200);
+    }
+
+    @Test
+    void returnToAnotherSiteIsIgnored() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        Response page = browser.get("/login?return=//evil.example/account");
+        browser.login(page, user).then().statusCode(303).header("Location", TestUsers.ISSUER + "/account/apps");
+    }
+
+    @Test
+    void unknownOrExpiredRequestIdShowsAnErrorPage() {
+        new Browser().get("/login?req=" + "0".repeat(32)).then().statusCode(400).contentType(startsWith("text/html"))
+                .header("Location", nullValue()).body(containsString("expired"));
+    }
+}
