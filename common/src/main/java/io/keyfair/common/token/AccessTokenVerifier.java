@@ -24,6 +24,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 import io.keyfair.common.config.OAuthConfig;
+import io.keyfair.common.crypto.CryptoProvider;
 import io.keyfair.common.error.OAuthException;
 import io.smallrye.mutiny.Uni;
 
@@ -40,7 +41,8 @@ public class AccessTokenVerifier {
     private final OAuthConfig config;
     private final Map<String, JWSVerifier> verifiers = new ConcurrentHashMap<>();
 
-    AccessTokenVerifier(JwksSource keys, OAuthConfig config) {
+    /** @param crypto installs the fastest provider before any verifier is built */
+    AccessTokenVerifier(JwksSource keys, OAuthConfig config, CryptoProvider crypto) {
         this.keys = keys;
         this.config = config;
     }

@@ -18,6 +18,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import io.keyfair.common.crypto.CryptoProvider;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.keys.KeyRing;
 import io.keyfair.common.keys.KeyState;
@@ -37,7 +38,8 @@ public class TokenSigner {
 
     private final Map<JWSAlgorithm, Signer> signers = new HashMap<>();
 
-    TokenSigner(SigningKeys keys) {
+    /** @param crypto installs the fastest provider before any signer is built */
+    TokenSigner(SigningKeys keys, CryptoProvider crypto) {
         keys.ring().ifPresent(ring -> {
             for (KeyRing.Entry e : ring.entries()) {
                 if (e.state() == KeyState.ACTIVE) {
