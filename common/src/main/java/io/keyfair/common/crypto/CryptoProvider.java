@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ImageMode;
+import io.quarkus.runtime.Startup;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -21,6 +22,7 @@ import io.smallrye.config.WithDefault;
  * is installed first; elsewhere, and in native images, the JDK's providers serve. The choice is
  * logged at start-up and exposed as the metric `keyfair_crypto_provider{provider=…}`.
  */
+@Startup
 @ApplicationScoped
 public class CryptoProvider {
 
