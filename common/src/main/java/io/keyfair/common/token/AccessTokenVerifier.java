@@ -14,9 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -25,6 +23,7 @@ import com.nimbusds.jwt.SignedJWT;
 
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.crypto.CryptoProvider;
+import io.keyfair.common.crypto.JwsSignatures;
 import io.keyfair.common.error.OAuthException;
 import io.smallrye.mutiny.Uni;
 
@@ -39,7 +38,7 @@ public class AccessTokenVerifier {
 
     private final JwksSource keys;
     private final OAuthConfig config;
-    private final Map<String, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+    private final Map<String, JwsSignatures> verifiers = new ConcurrentHashMap<>();
 
     /** @param crypto installs the fastest provider before any verifier is built */
     AccessTokenVerifier(JwksSource keys, OAuthConfig config, CryptoProvider crypto) {
@@ -112,21 +111,25 @@ public class AccessTokenVerifier {
     }
 
     private boolean verifySignature(SignedJWT jwt, JWK key) {
-        JWSVerifier verifier = verifiers.computeIfAbsent(key.getKeyID(), k -> verifierFor(key));
-        try {
-            return verifier != null && jwt.verify(verifier);
-        } catch (JOSEException | RuntimeException e) {
+        JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+        // the key decides the algorithm: an RS256 header on an EC key (or the reverse) is forged
+        if (key.getAlgorithm() != null && !key.getAlgorithm().getName().equals(alg.getName())) {
             return false;
         }
+        JwsSignatures signatures = verifiers.computeIfAbsent(key.getKeyID() + "/" + alg.getName(), k -> verifierFor(key, alg));
+        if (signatures == null) {
+            return false;
+        }
+        return signatures.verify(jwt.getSigningInput(), jwt.getSignature().decode());
     }
 
-    private static JWSVerifier verifierFor(JWK key) {
+    private static JwsSignatures verifierFor(JWK key, JWSAlgorithm alg) {
         try {
-            if (key instanceof RSAKey rsa) {
-                return new RSASSAVerifier(rsa);
+            if (key instanceof RSAKey rsa && alg.equals(JWSAlgorithm.RS256) && rsa.size() >= 2048) {
+                return JwsSignatures.verifying(alg, rsa.toPublicKey());
             }
-            if (key instanceof ECKey ec) {
-                return new ECDSAVerifier(ec);
+            if (key instanceof ECKey ec && alg.equals(JWSAlgorithm.ES256) && Curve.P_256.equals(ec.getCurve())) {
+                return JwsSignatures.verifying(alg, ec.toPublicKey());
             }
             return null;
         } catch (JOSEException e) {

@@ -1,5 +1,6 @@
 package io.keyfair.common.token;
 
+import java.security.PrivateKey;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,15 +11,13 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.util.Base64URL;
 
 import io.keyfair.common.crypto.CryptoProvider;
+import io.keyfair.common.crypto.JwsSignatures;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.keys.KeyRing;
 import io.keyfair.common.keys.KeyState;
@@ -33,7 +32,8 @@ public class TokenSigner {
     /** The private claim carrying {@link AccessToken#grantId()}. */
     public static final String GRANT_ID_CLAIM = "gid";
 
-    private record Signer(String kid, JWSSigner signer) {
+    /** One active key: its id, the access tokens' JWS header already Base64URL-encoded, its signatures. */
+    private record Signer(String kid, String accessTokenHeader, JwsSignatures signatures) {
     }
 
     private final Map<JWSAlgorithm, Signer> signers = new HashMap<>();
@@ -43,17 +43,21 @@ public class TokenSigner {
         keys.ring().ifPresent(ring -> {
             for (KeyRing.Entry e : ring.entries()) {
                 if (e.state() == KeyState.ACTIVE) {
-                    signers.put(e.algorithm(), new Signer(e.jwk().getKeyID(), signerFor(e)));
+                    signers.put(e.algorithm(), signerFor(e));
                 }
             }
         });
     }
 
-    private static JWSSigner signerFor(KeyRing.Entry e) {
+    private static Signer signerFor(KeyRing.Entry e) {
         try {
-            return e.algorithm().equals(JWSAlgorithm.ES256)
-                    ? new ECDSASigner((ECKey) e.jwk())
-                    : new RSASSASigner((RSAKey) e.jwk());
+            PrivateKey key = e.algorithm().equals(JWSAlgorithm.ES256)
+                    ? ((ECKey) e.jwk()).toPrivateKey()
+                    : ((RSAKey) e.jwk()).toPrivateKey();
+            // every token of a kind has the same header: encode it once
+            String header = new JWSHeader.Builder(e.algorithm()).type(ACCESS_TOKEN_TYPE).keyID(e.jwk().getKeyID()).build()
+                    .toBase64URL().toString();
+            return new Signer(e.jwk().getKeyID(), header, JwsSignatures.signing(e.algorithm(), key));
         } catch (JOSEException ex) {
             throw new IllegalStateException("unusable signing key " + e.jwk().getKeyID(), ex);
         }
@@ -85,13 +89,10 @@ public class TokenSigner {
         if (signer == null) {
             throw OAuthException.serverError("no active signing key for " + algorithm);
         }
-        JWSHeader header = new JWSHeader.Builder(algorithm).type(type).keyID(signer.kid()).build();
-        SignedJWT jwt = new SignedJWT(header, claims);
-        try {
-            jwt.sign(signer.signer());
-        } catch (JOSEException e) {
-            throw OAuthException.serverError("signing failed with key " + signer.kid());
-        }
-        return jwt.serialize();
+        String header = ACCESS_TOKEN_TYPE.equals(type)
+                ? signer.accessTokenHeader()
+                : new JWSHeader.Builder(algorithm).type(type).keyID(signer.kid()).build().toBase64URL().toString();
+        String signingInput = header + "." + Base64URL.encode(claims.toString());
+        return signingInput + "." + Base64URL.encode(signer.signatures().sign(signingInput));
     }
 }
