@@ -97,25 +97,29 @@ public class RefreshTokens {
     public Uni<Issued> startFamily(String grantId, String clientId, String userId, List<String> scopes, long authTime) {
         String familyId = UUID.randomUUID().toString();
         String token = Secrets.newSecret();
-        return pool.withTransaction(tx -> tx.preparedQuery("""
-                insert into refresh_families (id, grant_id, client_id, user_id, scope, auth_time, expires_at)
-                select $1::uuid, $2, $3, u.id, $5, $6, now() + make_interval(secs => $7)
-                  from users u where u.id = $4::uuid
-                returning (extract(epoch from created_at) * 1000)::bigint as created_ms,
-                          extract(epoch from expires_at)::bigint as expires_at""")
+        // one statement: the family (only while its user exists) and its first token
+        return pool.preparedQuery("""
+                with family as (
+                    insert into refresh_families (id, grant_id, client_id, user_id, scope, auth_time, expires_at)
+                    select $1::uuid, $2, $3, u.id, $5, $6, now() + make_interval(secs => $7)
+                      from users u where u.id = $4::uuid
+                    returning id, created_at, expires_at),
+                     first as (insert into refresh_tokens (token_hash, family_id) select $8, id from family)
+                select (extract(epoch from created_at) * 1000)::bigint as created_ms,
+                       extract(epoch from expires_at)::bigint as expires_at
+                  from family""")
                 .execute(Tuple.tuple().addValue(familyId).addValue(grantId).addValue(clientId).addValue(userId)
-                        .addValue(String.join(" ", scopes)).addValue(authTime).addValue((double) ttl.toSeconds()))
-                .flatMap(rows -> {
+                        .addValue(String.join(" ", scopes)).addValue(authTime).addValue((double) ttl.toSeconds())
+                        .addValue(hash(token)))
+                .map(rows -> {
                     if (rows.rowCount() == 0) {
                         throw OAuthException.invalidGrant("The user of this grant no longer exists");
                     }
                     Row row = rows.iterator().next();
                     RefreshFamily family = new RefreshFamily(familyId, grantId, clientId, userId, scopes, authTime,
                             row.getLong("created_ms"), row.getLong("expires_at"));
-                    return tx.preparedQuery("insert into refresh_tokens (token_hash, family_id) values ($1, $2::uuid)")
-                            .execute(Tuple.of(hash(token), familyId))
-                            .replaceWith(new Issued(family, token));
-                }));
+                    return new Issued(family, token);
+                });
     }
 
     /**
@@ -180,16 +184,15 @@ public class RefreshTokens {
 
     private Uni<Outcome> successor(SqlConnection tx, String presented, RefreshFamily family) {
         String successor = Secrets.newSecret();
-        return tx.preparedQuery("insert into refresh_tokens (token_hash, family_id) values ($1, $2::uuid)")
-                .execute(Tuple.of(hash(successor), family.id()))
-                .flatMap(r -> tx.preparedQuery("""
-                        update refresh_tokens set retired_at = now(), successor_hash = $2, successor_box = $3
-                         where token_hash = $1""")
-                        .execute(Tuple.of(hash(presented), hash(successor), Buffer.buffer(seal(successor, presented)))))
-                .flatMap(r -> tx.preparedQuery("""
-                        update refresh_families set last_used_at = now(), expires_at = now() + make_interval(secs => $2)
-                         where id = $1::uuid returning extract(epoch from expires_at)::bigint as expires_at""")
-                        .execute(Tuple.of(family.id(), (double) ttl.toSeconds())))
+        // one round trip: add the successor, retire the presented token, renew the family
+        return tx.preparedQuery("""
+                with added as (insert into refresh_tokens (token_hash, family_id) values ($2, $4::uuid)),
+                     retired as (update refresh_tokens set retired_at = now(), successor_hash = $2, successor_box = $3
+                                  where token_hash = $1)
+                update refresh_families set last_used_at = now(), expires_at = now() + make_interval(secs => $5)
+                 where id = $4::uuid returning extract(epoch from expires_at)::bigint as expires_at""")
+                .execute(Tuple.of(hash(presented), hash(successor), Buffer.buffer(seal(successor, presented)), family.id(),
+                        (double) ttl.toSeconds()))
                 .map(rows -> {
                     long expiresAt = rows.iterator().next().getLong("expires_at");
                     RefreshFamily renewed = new RefreshFamily(family.id(), family.grantId(), family.clientId(), family.userId(),
