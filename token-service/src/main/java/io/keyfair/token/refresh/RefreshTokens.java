@@ -29,7 +29,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -44,16 +43,33 @@ public class RefreshTokens {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private static final String LOCK = """
-            select t.retired_at is not null as retired,
-                   coalesce(extract(epoch from (now() - t.retired_at)), 0) as retired_for,
-                   t.successor_box, f.id::text as family_id, f.grant_id, f.client_id, f.user_id::text as user_id, f.scope,
-                   f.auth_time, (extract(epoch from f.created_at) * 1000)::bigint as created_ms,
-                   extract(epoch from f.expires_at)::bigint as expires_at, f.expires_at <= now() as expired,
-                   f.revoked_at is not null as revoked
-              from refresh_tokens t join refresh_families f on f.id = t.family_id
-             where t.token_hash = $1
-               for update of t""";
+    /**
+     * Rotation in one statement: lock the presented token's row; when it is live (not retired,
+     * family neither revoked nor expired, the caller's, the requested scope within the grant's)
+     * add the successor, retire the token and renew the family. A request that waited for the
+     * lock re-reads the row (READ COMMITTED), finds it retired and writes nothing: one successor,
+     * however many race.
+     */
+    private static final String ROTATE = """
+            with cur as (
+                select t.retired_at, t.successor_box, f.id as family_id, f.grant_id, f.client_id, f.user_id, f.scope,
+                       f.auth_time, f.created_at, f.expires_at, f.revoked_at,
+                       (t.retired_at is null and f.revoked_at is null and f.expires_at > now() and f.client_id = $4
+                        and string_to_array(f.scope, ' ') @> $6::text[]) as rotate
+                  from refresh_tokens t join refresh_families f on f.id = t.family_id
+                 where t.token_hash = $1
+                   for update of t),
+                 added as (insert into refresh_tokens (token_hash, family_id) select $2, family_id from cur where rotate),
+                 retired as (update refresh_tokens set retired_at = now(), successor_hash = $2, successor_box = $3
+                              where token_hash = $1 and (select rotate from cur)),
+                 renewed as (update refresh_families set last_used_at = now(), expires_at = now() + make_interval(secs => $5)
+                              where id = (select family_id from cur where rotate) returning expires_at)
+            select rotate, retired_at is not null as retired, coalesce(extract(epoch from (now() - retired_at)), 0) as retired_for,
+                   successor_box, family_id::text as family_id, grant_id, client_id, user_id::text as user_id, scope, auth_time,
+                   (extract(epoch from created_at) * 1000)::bigint as created_ms,
+                   extract(epoch from coalesce((select expires_at from renewed), expires_at))::bigint as expires_at,
+                   expires_at <= now() as expired, revoked_at is not null as revoked
+              from cur""";
 
     private static final String FIND = """
             select t.retired_at is not null as retired, extract(epoch from t.created_at)::bigint as created_at,
@@ -130,45 +146,22 @@ public class RefreshTokens {
      *        anything rotates when it is not within the grant (RFC 6749 §6)
      */
     public Uni<Issued> rotate(String presented, ClientRecord client, Set<String> requestedScopes) {
-        return pool.withTransaction(tx -> tx.preparedQuery(LOCK).execute(Tuple.of(hash(presented))).flatMap(rows -> {
+        String successor = Secrets.newSecret();
+        Tuple args = Tuple.of(hash(presented), hash(successor), Buffer.buffer(seal(successor, presented)), client.clientId(),
+                (double) ttl.toSeconds(), requestedScopes == null ? new String[0] : requestedScopes.toArray(String[]::new));
+        return pool.preparedQuery(ROTATE).execute(args).flatMap(rows -> {
             if (rows.rowCount() == 0) {
                 return refused("unknown", "The refresh token is invalid", null);
             }
             Row row = rows.iterator().next();
             RefreshFamily family = family(row);
-            // RFC 6749 §6: the refresh token must have been issued to the authenticated client
-            if (!family.clientId().equals(client.clientId())) {
-                return refused("other_client", "The refresh token was issued to another client", null);
+            if (row.getBoolean("rotate")) {
+                // the grant may have been revoked as a whole (code replay, removed connection):
+                // then the successor dies with its family
+                return checkGrant(family, new Issued(family, successor));
             }
-            if (row.getBoolean("revoked")) {
-                return refused("family_revoked", "The refresh token has been revoked", null);
-            }
-            if (row.getBoolean("expired")) {
-                return refused("family_expired", "The refresh token has expired", null);
-            }
-            if (requestedScopes != null && !family.scopes().containsAll(requestedScopes)) {
-                return Uni.createFrom().item((Outcome) new Outcome.Refused("scope_widened",
-                        OAuthException.invalidScope("The requested scope exceeds the scope of the grant"), null));
-            }
-            return revocations.isGrantRevoked(family.grantId(), family.clientId(), family.userId(), family.createdAtMillis())
-                    .flatMap(grantRevoked -> {
-                        if (grantRevoked) {
-                            return revokeFamily(tx, family, "connection_revoked")
-                                    .flatMap(v -> refused("grant_revoked", "The refresh token has been revoked", null));
-                        }
-                        if (!row.getBoolean("retired")) {
-                            return successor(tx, presented, family);
-                        }
-                        if (row.getDouble("retired_for") <= client.refreshGraceSeconds()) {
-                            // a retry of a refresh whose response the client lost: the same successor
-                            String successor = open(row.getBuffer("successor_box").getBytes(), presented);
-                            return Uni.createFrom().item((Outcome) new Outcome.Ok(new Issued(family, successor)));
-                        }
-                        // RFC 9700 §4.14.2: a retired token used again means it leaked; kill the family
-                        return revokeFamily(tx, family, "reuse")
-                                .flatMap(v -> refused("reuse", "The refresh token was already used", family));
-                    });
-        })).flatMap(outcome -> {
+            return refusedOrRetried(row, family, presented, client, requestedScopes);
+        }).flatMap(outcome -> {
             if (outcome instanceof Outcome.Ok ok) {
                 return Uni.createFrom().item(ok.issued());
             }
@@ -182,31 +175,49 @@ public class RefreshTokens {
         });
     }
 
-    private Uni<Outcome> successor(SqlConnection tx, String presented, RefreshFamily family) {
-        String successor = Secrets.newSecret();
-        // one round trip: add the successor, retire the presented token, renew the family
-        return tx.preparedQuery("""
-                with added as (insert into refresh_tokens (token_hash, family_id) values ($2, $4::uuid)),
-                     retired as (update refresh_tokens set retired_at = now(), successor_hash = $2, successor_box = $3
-                                  where token_hash = $1)
-                update refresh_families set last_used_at = now(), expires_at = now() + make_interval(secs => $5)
-                 where id = $4::uuid returning extract(epoch from expires_at)::bigint as expires_at""")
-                .execute(Tuple.of(hash(presented), hash(successor), Buffer.buffer(seal(successor, presented)), family.id(),
-                        (double) ttl.toSeconds()))
-                .map(rows -> {
-                    long expiresAt = rows.iterator().next().getLong("expires_at");
-                    RefreshFamily renewed = new RefreshFamily(family.id(), family.grantId(), family.clientId(), family.userId(),
-                            family.scopes(), family.authTime(), family.createdAtMillis(), expiresAt);
-                    return new Outcome.Ok(new Issued(renewed, successor));
-                });
+    /** Why a token that did not rotate was refused, or the same successor for a retry within the grace window. */
+    private Uni<Outcome> refusedOrRetried(Row row, RefreshFamily family, String presented, ClientRecord client,
+            Set<String> requestedScopes) {
+        // RFC 6749 §6: the refresh token must have been issued to the authenticated client
+        if (!family.clientId().equals(client.clientId())) {
+            return refused("other_client", "The refresh token was issued to another client", null);
+        }
+        if (row.getBoolean("revoked")) {
+            return refused("family_revoked", "The refresh token has been revoked", null);
+        }
+        if (row.getBoolean("expired")) {
+            return refused("family_expired", "The refresh token has expired", null);
+        }
+        if (!row.getBoolean("retired")) {
+            // live, so only the scope can have stopped it
+            return Uni.createFrom().item(new Outcome.Refused("scope_widened",
+                    OAuthException.invalidScope("The requested scope exceeds the scope of the grant"), null));
+        }
+        if (requestedScopes != null && !family.scopes().containsAll(requestedScopes)) {
+            return Uni.createFrom().item(new Outcome.Refused("scope_widened",
+                    OAuthException.invalidScope("The requested scope exceeds the scope of the grant"), null));
+        }
+        if (row.getDouble("retired_for") <= client.refreshGraceSeconds()) {
+            // a retry of a refresh whose response the client lost: the same successor
+            return checkGrant(family, new Issued(family, open(row.getBuffer("successor_box").getBytes(), presented)));
+        }
+        // RFC 9700 §4.14.2: a retired token used again means it leaked; kill the family
+        return revokeFamilyRow(family, "reuse").flatMap(v -> refused("reuse", "The refresh token was already used", family));
+    }
+
+    private Uni<Outcome> checkGrant(RefreshFamily family, Issued issued) {
+        return revocations.isGrantRevoked(family.grantId(), family.clientId(), family.userId(), family.createdAtMillis())
+                .flatMap(revoked -> revoked
+                        ? revokeFamilyRow(family, "connection_revoked").flatMap(v -> refused("grant_revoked", "The refresh token has been revoked", null))
+                        : Uni.createFrom().item((Outcome) new Outcome.Ok(issued)));
     }
 
     private static Uni<Outcome> refused(String reason, String description, RefreshFamily family) {
         return Uni.createFrom().item(new Outcome.Refused(reason, OAuthException.invalidGrant(description), family));
     }
 
-    private static Uni<Void> revokeFamily(SqlConnection tx, RefreshFamily family, String reason) {
-        return tx.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $2 where id = $1::uuid and revoked_at is null")
+    private Uni<Void> revokeFamilyRow(RefreshFamily family, String reason) {
+        return pool.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $2 where id = $1::uuid and revoked_at is null")
                 .execute(Tuple.of(family.id(), reason)).replaceWithVoid();
     }
 
@@ -239,9 +250,7 @@ public class RefreshTokens {
 
     /** RFC 7009 §2.1: revoking a refresh token revokes its family and the grant's access tokens. */
     public Uni<Void> revokeFamily(RefreshFamily family, String reason) {
-        return pool.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $2 where id = $1::uuid and revoked_at is null")
-                .execute(Tuple.of(family.id(), reason))
-                .flatMap(r -> revocations.revokeGrant(family.grantId()));
+        return revokeFamilyRow(family, reason).flatMap(r -> revocations.revokeGrant(family.grantId()));
     }
 
     private static RefreshFamily family(Row row) {
