@@ -52,6 +52,19 @@ class PasswordHasherTest {
     }
 
     @Test
+    void onLinuxX8664TheNativeLibargon2HashesAndMatchesTheJavaImplementation() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux")
+                && System.getProperty("os.arch").matches("amd64|x86_64"), "libargon2 ships for Linux x86_64 here");
+        assertTrue(PasswordHasher.NATIVE, "the native library loads and passes its known-answer check");
+        String hash = hasher.hashNow("päss wörd");
+        java.util.regex.Matcher phc = java.util.regex.Pattern.compile(".*\\$([^$]+)\\$([^$]+)$").matcher(hash);
+        assertTrue(phc.matches());
+        byte[] javaHash = PasswordHasher.javaDerive("päss wörd", java.util.Base64.getDecoder().decode(phc.group(1)), 19_456, 2, 1, 32);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(javaHash, java.util.Base64.getDecoder().decode(phc.group(2)),
+                "a native hash is what the Java implementation computes, so either verifies the other's");
+    }
+
+    @Test
     void eachHashHasItsOwnSalt() {
         assertNotEquals(hasher.hashNow("same"), hasher.hashNow("same"));
     }
