@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * Options: --authorize-base URL (where /oauth/authorize and /login are sent; Location URLs on
- * the issuer are rewritten to it), --token-base URL, --issuer URL, --client-id, --client-secret,
+ * the issuer are rewritten to it), --token-base URL, --issuer URL, --client-id (the secret in the
+ * environment as BENCH_CLIENT_SECRET),
  * --redirect-uri, --scope, --users FILE (lines "username password"), --out FILE,
  * --concurrency N, --warmup S, --duration S, --cpu NAME=PID,PID (repeatable; "self" is this JVM,
  * "machine" the whole machine's busy ticks).
@@ -77,7 +78,8 @@ public class Driver {
         this.tokenBase = strip(opts.getOrDefault("token-base", authorizeBase));
         this.issuer = strip(need("issuer"));
         this.clientId = need("client-id");
-        this.clientSecret = opts.get("client-secret");
+        // the secret comes from the environment, out of the process listing
+        this.clientSecret = opts.getOrDefault("client-secret", System.getenv("BENCH_CLIENT_SECRET"));
         this.redirectUri = need("redirect-uri");
         this.scope = opts.getOrDefault("scope", "openid");
         this.users = new ArrayList<>();

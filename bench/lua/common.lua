@@ -7,6 +7,12 @@
 
 local threads = {}
 
+-- Client credentials come from the environment (BENCH_AUTH: an Authorization header value), not
+-- from wrk's command line, where every process listing would show them.
+if os.getenv("BENCH_AUTH") and os.getenv("BENCH_AUTH") ~= "" then
+  wrk.headers["Authorization"] = os.getenv("BENCH_AUTH")
+end
+
 function setup(thread)
   table.insert(threads, thread)
   thread:set("tid", #threads)

@@ -1,6 +1,6 @@
 -- One fixed request, built once (wrk's static mode: no Lua per request).
 -- env: BENCH_METHOD (GET), BENCH_BODY (none), BENCH_CONTENT_TYPE (form when there is a body).
--- Other headers (Authorization) come from wrk -H.
+-- The Authorization header comes from BENCH_AUTH (common.lua).
 local dir = debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") or "."
 dofile(dir .. "/common.lua")
 
