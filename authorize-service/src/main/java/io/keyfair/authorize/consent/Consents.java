@@ -1,7 +1,5 @@
 package io.keyfair.authorize.consent;
 
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -9,6 +7,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.keyfair.common.scope.SpaceDelimited;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -63,7 +62,7 @@ public class Consents {
     public Uni<Optional<Grant>> find(String userId, String clientId) {
         return pool.preparedQuery(FIND).execute(Tuple.of(UUID.fromString(userId), clientId)).map(rows -> {
             for (Row r : rows) {
-                return Optional.of(new Grant(words(r.getString("scope"))));
+                return Optional.of(new Grant(SpaceDelimited.parse(r.getString("scope"))));
             }
             return Optional.empty();
         });
@@ -84,13 +83,5 @@ public class Consents {
     public Uni<Boolean> revoke(String userId, String clientId) {
         return pool.preparedQuery(REVOKE).execute(Tuple.of(UUID.fromString(userId), clientId))
                 .map(rows -> rows.rowCount() > 0);
-    }
-
-    static Set<String> words(String spaceSeparated) {
-        Set<String> out = new LinkedHashSet<>();
-        if (spaceSeparated != null) {
-            Arrays.stream(spaceSeparated.split(" ")).filter(s -> !s.isEmpty()).forEach(out::add);
-        }
-        return out;
     }
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import io.keyfair.common.client.ClientDirectory;
+import io.keyfair.common.scope.SpaceDelimited;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -44,7 +44,7 @@ public record ClientMetadata(
     /** The scopes as a list, in registration order. */
     @JsonIgnore
     public List<String> scopes() {
-        return List.copyOf(ClientDirectory.words(scope));
+        return List.copyOf(SpaceDelimited.parse(scope));
     }
 
     /** Whether the client authenticates with a secret (anything but `none`). */
@@ -90,6 +90,6 @@ public record ClientMetadata(
     }
 
     private static List<String> list(String spaceSeparated) {
-        return List.copyOf(ClientDirectory.words(spaceSeparated));
+        return List.copyOf(SpaceDelimited.parse(spaceSeparated));
     }
 }

@@ -3,8 +3,6 @@ package io.keyfair.common.client;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.keyfair.common.redis.RedisKeys;
+import io.keyfair.common.scope.SpaceDelimited;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -120,29 +119,20 @@ public class ClientDirectory {
                 first.getString("client_name"),
                 ClientStatus.of(first.getString("status")),
                 first.getString("token_endpoint_auth_method"),
-                words(first.getString("grant_types")),
-                words(first.getString("scope")),
-                List.copyOf(words(first.getString("redirect_uris"))),
+                SpaceDelimited.parse(first.getString("grant_types")),
+                SpaceDelimited.parse(first.getString("scope")),
+                List.copyOf(SpaceDelimited.parse(first.getString("redirect_uris"))),
                 first.getInteger("access_token_ttl"),
                 first.getBoolean("introspection_allowed"),
                 first.getString("id_token_signed_response_alg"),
                 first.getInteger("refresh_grace_seconds"),
                 first.getBoolean("trusted"),
-                List.copyOf(words(first.getString("frame_ancestors"))),
+                List.copyOf(SpaceDelimited.parse(first.getString("frame_ancestors"))),
                 first.getString("app_type"),
                 first.getString("owner"),
                 first.getString("logo_uri"),
                 first.getString("tos_uri"),
                 first.getString("policy_uri"),
                 List.copyOf(secrets)));
-    }
-
-    /** A space-separated column as an ordered set. */
-    public static LinkedHashSet<String> words(String value) {
-        LinkedHashSet<String> out = new LinkedHashSet<>();
-        if (value != null && !value.isBlank()) {
-            out.addAll(Arrays.asList(value.trim().split(" +")));
-        }
-        return out;
     }
 }

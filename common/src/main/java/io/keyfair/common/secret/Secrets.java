@@ -41,9 +41,4 @@ public final class Secrets {
             throw new IllegalStateException(e);
         }
     }
-
-    /** Whether the presented secret hashes to the stored digest, in constant time. */
-    public static boolean matches(String presented, byte[] storedHash) {
-        return presented != null && storedHash != null && MessageDigest.isEqual(sha256(presented), storedHash);
-    }
 }

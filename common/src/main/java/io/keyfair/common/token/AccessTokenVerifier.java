@@ -1,8 +1,6 @@
 package io.keyfair.common.token;
 
 import java.text.ParseException;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +23,7 @@ import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.crypto.CryptoProvider;
 import io.keyfair.common.crypto.JwsSignatures;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.scope.SpaceDelimited;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -99,9 +98,7 @@ public class AccessTokenVerifier {
             if (jti == null || subject == null || clientId == null) {
                 throw OAuthException.invalidToken("The access token is malformed");
             }
-            Set<String> scopes = scope == null || scope.isBlank()
-                    ? Set.of()
-                    : new LinkedHashSet<>(Arrays.asList(scope.trim().split(" +")));
+            Set<String> scopes = SpaceDelimited.parse(scope);
             return new VerifiedAccessToken(jti, subject, clientId, scopes,
                     claims.getIssueTime().getTime() / 1000, exp,
                     claims.getStringClaim(TokenSigner.GRANT_ID_CLAIM), config.accessTokenAudience());

@@ -19,10 +19,10 @@ import javax.crypto.spec.SecretKeySpec;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.keyfair.common.audit.AuditLog;
-import io.keyfair.common.client.ClientDirectory;
 import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.scope.SpaceDelimited;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.token.RevocationList;
 import io.smallrye.mutiny.Uni;
@@ -255,7 +255,7 @@ public class RefreshTokens {
 
     private static RefreshFamily family(Row row) {
         return new RefreshFamily(row.getString("family_id"), row.getString("grant_id"), row.getString("client_id"),
-                row.getString("user_id"), new ArrayList<>(ClientDirectory.words(row.getString("scope"))),
+                row.getString("user_id"), new ArrayList<>(SpaceDelimited.parse(row.getString("scope"))),
                 row.getLong("auth_time"), row.getLong("created_ms"), row.getLong("expires_at"));
     }
 

@@ -1,7 +1,5 @@
 package io.keyfair.token.token;
 
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +9,7 @@ import java.util.TreeMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.scope.SpaceDelimited;
 
 /** The form parameters of a token, revocation or introspection request, each given once. */
 public record TokenRequest(Map<String, String> parameters, String authorization) {
@@ -43,7 +42,7 @@ public record TokenRequest(Map<String, String> parameters, String authorization)
 
     /** The space-separated `scope` parameter, or empty when it was not sent. */
     public Optional<Set<String>> scopes() {
-        return get("scope").map(s -> s.isBlank() ? Set.<String>of() : new LinkedHashSet<>(Arrays.asList(s.trim().split(" +"))));
+        return get("scope").map(SpaceDelimited::parse);
     }
 
     private static String printable(String name) {
