@@ -1,6 +1,9 @@
 package io.keyfair.userinfo;
 
+import java.nio.charset.StandardCharsets;
+import java.security.Signature;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 
@@ -126,5 +129,25 @@ public final class TestTokens {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(alg).type(type).keyID(kid).build(), claims);
         jwt.sign(key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key));
         return jwt.serialize();
+    }
+
+    /** The claims as token-service writes them, as a JSON object (for tests that alter the JSON itself). */
+    public String claimsJson() {
+        AccessToken t = claims();
+        return "{\"iss\":\"" + t.issuer() + "\",\"sub\":\"" + t.subject() + "\",\"aud\":\"" + t.audience()
+                + "\",\"client_id\":\"" + t.clientId() + "\",\"scope\":\"" + t.scope() + "\",\"iat\":" + t.issuedAt()
+                + ",\"exp\":" + t.expiresAt() + ",\"jti\":\"" + t.jti() + "\",\"" + TokenSigner.GRANT_ID_CLAIM + "\":\""
+                + t.grantId() + "\"}";
+    }
+
+    /** A compact JWS of exactly this header and payload JSON, signed with an RSA key. */
+    public static String signRaw(RSAKey key, String headerJson, String payloadJson) throws Exception {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String input = b64.encodeToString(headerJson.getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(key.toPrivateKey());
+        rsa.update(input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + b64.encodeToString(rsa.sign());
     }
 }

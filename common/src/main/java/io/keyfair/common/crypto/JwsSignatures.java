@@ -1,6 +1,5 @@
 package io.keyfair.common.crypto;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -70,10 +69,10 @@ public final class JwsSignatures {
     }
 
     /** The JWS signature of the ASCII signing input (`header.payload`). */
-    public byte[] sign(String signingInput) {
+    public byte[] sign(byte[] signingInput) {
         try {
             Signature s = signature.get();
-            s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+            s.update(signingInput);
             byte[] signed = s.sign();
             return JWSAlgorithm.ES256.equals(algorithm) ? ECDSA.transcodeSignatureToConcat(signed, ES256_LENGTH) : signed;
         } catch (GeneralSecurityException | JOSEException e) {

@@ -1,23 +1,22 @@
 package io.keyfair.common.token;
 
-import java.text.ParseException;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.crypto.CryptoProvider;
@@ -33,7 +32,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class AccessTokenVerifier {
 
-    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+    private static final Map<String, JWSAlgorithm> ALGORITHMS = Map.of(
+            JWSAlgorithm.RS256.getName(), JWSAlgorithm.RS256, JWSAlgorithm.ES256.getName(), JWSAlgorithm.ES256);
 
     private final JwksSource keys;
     private final OAuthConfig config;
@@ -47,68 +47,56 @@ public class AccessTokenVerifier {
 
     /** The verified token, or an {@link OAuthException#invalidToken} failure. */
     public Uni<VerifiedAccessToken> verify(String token) {
-        SignedJWT jwt;
+        CompactJws.Parts parts;
+        Header header;
         try {
-            jwt = SignedJWT.parse(token);
-        } catch (ParseException | RuntimeException e) {
+            parts = CompactJws.parse(token);
+            header = Header.read(parts.header());
+        } catch (CompactJws.MalformedException e) {
             return Uni.createFrom().failure(OAuthException.invalidToken("The access token is malformed"));
         }
-        JWSHeader header = jwt.getHeader();
         // RFC 8725 §3.1: only the algorithms we sign with, never "none" or HMAC
-        if (!ALGORITHMS.contains(header.getAlgorithm()) || header.getKeyID() == null) {
+        if (header.algorithm() == null || header.kid() == null) {
             return Uni.createFrom().failure(OAuthException.invalidToken("The access token is not signed by this issuer"));
         }
         // RFC 9068 §4: reject ID tokens and other JWTs presented as access tokens
-        if (header.getType() == null || !TokenSigner.ACCESS_TOKEN_TYPE.equals(header.getType())) {
+        if (!header.accessTokenType()) {
             return Uni.createFrom().failure(OAuthException.invalidToken("The token is not an access token"));
         }
-        return keys.key(header.getKeyID()).map(key -> check(jwt, key));
+        return keys.key(header.kid()).map(key -> check(parts, header.algorithm(), key));
     }
 
-    private VerifiedAccessToken check(SignedJWT jwt, Optional<JWK> key) {
-        if (key.isEmpty() || !verifySignature(jwt, key.get())) {
+    private VerifiedAccessToken check(CompactJws.Parts parts, JWSAlgorithm alg, Optional<JWK> key) {
+        if (key.isEmpty() || !verifySignature(parts, alg, key.get())) {
             throw OAuthException.invalidToken("The access token signature is invalid");
         }
-        JWTClaimsSet claims;
+        Claims claims;
         try {
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
+            claims = Claims.read(parts.payload());
+        } catch (CompactJws.MalformedException e) {
             throw OAuthException.invalidToken("The access token is malformed");
         }
-        if (!config.issuer().equals(claims.getIssuer())) {
+        if (!config.issuer().equals(claims.issuer)) {
             throw OAuthException.invalidToken("The access token was issued by another issuer");
         }
-        List<String> audience = claims.getAudience();
-        if (audience == null || !audience.contains(config.accessTokenAudience())) {
+        if (!claims.audience.contains(config.accessTokenAudience())) {
             throw OAuthException.invalidToken("The access token is meant for another audience");
         }
-        if (claims.getExpirationTime() == null || claims.getIssueTime() == null) {
+        if (claims.expiresAt == null || claims.issuedAt == null) {
             throw OAuthException.invalidToken("The access token is malformed");
         }
-        long exp = claims.getExpirationTime().getTime() / 1000;
         // CONTRACT: a token is expired when now >= exp
-        if (System.currentTimeMillis() / 1000 >= exp) {
+        if (System.currentTimeMillis() / 1000 >= claims.expiresAt) {
             throw OAuthException.invalidToken("The access token has expired");
         }
-        try {
-            String jti = claims.getJWTID();
-            String subject = claims.getSubject();
-            String clientId = claims.getStringClaim("client_id");
-            String scope = claims.getStringClaim("scope");
-            if (jti == null || subject == null || clientId == null) {
-                throw OAuthException.invalidToken("The access token is malformed");
-            }
-            Set<String> scopes = SpaceDelimited.parse(scope);
-            return new VerifiedAccessToken(jti, subject, clientId, scopes,
-                    claims.getIssueTime().getTime() / 1000, exp,
-                    claims.getStringClaim(TokenSigner.GRANT_ID_CLAIM), config.accessTokenAudience());
-        } catch (ParseException e) {
+        if (claims.jti == null || claims.subject == null || claims.clientId == null) {
             throw OAuthException.invalidToken("The access token is malformed");
         }
+        return new VerifiedAccessToken(claims.jti, claims.subject, claims.clientId, SpaceDelimited.parse(claims.scope),
+                claims.issuedAt, claims.expiresAt, claims.grantId, config.accessTokenAudience());
     }
 
-    private boolean verifySignature(SignedJWT jwt, JWK key) {
-        JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+    private boolean verifySignature(CompactJws.Parts parts, JWSAlgorithm alg, JWK key) {
         // the key decides the algorithm: an RS256 header on an EC key (or the reverse) is forged
         if (key.getAlgorithm() != null && !key.getAlgorithm().getName().equals(alg.getName())) {
             return false;
@@ -117,7 +105,99 @@ public class AccessTokenVerifier {
         if (signatures == null) {
             return false;
         }
-        return signatures.verify(jwt.getSigningInput(), jwt.getSignature().decode());
+        return signatures.verify(parts.signingInput(), parts.signature());
+    }
+
+    /** The JOSE header members that matter here; `algorithm` is null for any algorithm we do not sign with. */
+    private record Header(JWSAlgorithm algorithm, String kid, boolean accessTokenType) {
+
+        static Header read(byte[] json) throws CompactJws.MalformedException {
+            JWSAlgorithm alg = null;
+            String kid = null;
+            String typ = null;
+            try (JsonParser p = CompactJws.openObject(json)) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    switch (name) {
+                        case "alg" -> alg = ALGORITHMS.get(CompactJws.string(p));
+                        case "kid" -> kid = CompactJws.string(p);
+                        case "typ" -> typ = CompactJws.string(p);
+                        // RFC 7515 §4.1.11: we understand no extension, so none may be critical
+                        case "crit" -> throw new CompactJws.MalformedException("critical header extension");
+                        default -> p.skipChildren();
+                    }
+                }
+                expectEnd(p);
+            } catch (IOException e) {
+                throw new CompactJws.MalformedException("invalid JSON");
+            }
+            // RFC 9068 §4: "at+jwt" or "application/at+jwt", compared as media types (case-insensitive)
+            boolean accessToken = typ != null && (typ.equalsIgnoreCase(TokenSigner.ACCESS_TOKEN_TYPE.getType())
+                    || typ.equalsIgnoreCase("application/" + TokenSigner.ACCESS_TOKEN_TYPE.getType()));
+            return new Header(alg, kid, accessToken);
+        }
+    }
+
+    /** The registered and Keyfair claims of an access token; each null when absent. */
+    private static final class Claims {
+        String issuer;
+        List<String> audience = List.of();
+        Long expiresAt;
+        Long issuedAt;
+        String jti;
+        String subject;
+        String clientId;
+        String scope;
+        String grantId;
+
+        static Claims read(byte[] json) throws CompactJws.MalformedException {
+            Claims c = new Claims();
+            try (JsonParser p = CompactJws.openObject(json)) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (value == JsonToken.VALUE_NULL) {
+                        continue;
+                    }
+                    switch (name) {
+                        case "iss" -> c.issuer = CompactJws.string(p);
+                        case "sub" -> c.subject = CompactJws.string(p);
+                        case "aud" -> c.audience = audience(p);
+                        case "exp" -> c.expiresAt = CompactJws.numericDate(p);
+                        case "iat" -> c.issuedAt = CompactJws.numericDate(p);
+                        case "jti" -> c.jti = CompactJws.string(p);
+                        case "client_id" -> c.clientId = CompactJws.string(p);
+                        case "scope" -> c.scope = CompactJws.string(p);
+                        case TokenSigner.GRANT_ID_CLAIM -> c.grantId = CompactJws.string(p);
+                        default -> p.skipChildren();
+                    }
+                }
+                expectEnd(p);
+            } catch (IOException e) {
+                throw new CompactJws.MalformedException("invalid JSON");
+            }
+            return c;
+        }
+
+        /** RFC 7519 §4.1.3: one string or an array of strings. */
+        private static List<String> audience(JsonParser p) throws IOException, CompactJws.MalformedException {
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                return List.of(CompactJws.string(p));
+            }
+            List<String> values = new ArrayList<>(2);
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+                values.add(CompactJws.string(p));
+            }
+            return values;
+        }
+    }
+
+    /** The object must have ended, with nothing after it. */
+    private static void expectEnd(JsonParser p) throws IOException, CompactJws.MalformedException {
+        if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+            throw new CompactJws.MalformedException("trailing content");
+        }
     }
 
     private static JwsSignatures verifierFor(JWK key, JWSAlgorithm alg) {

@@ -1,7 +1,6 @@
 package io.keyfair.common.token;
 
 import java.security.PrivateKey;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -10,11 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jose.util.Base64URL;
 
 import io.keyfair.common.crypto.CryptoProvider;
 import io.keyfair.common.crypto.JwsSignatures;
@@ -32,8 +28,8 @@ public class TokenSigner {
     /** The private claim carrying {@link AccessToken#grantId()}. */
     public static final String GRANT_ID_CLAIM = "gid";
 
-    /** One active key: its id, the access tokens' JWS header already Base64URL-encoded, its signatures. */
-    private record Signer(String kid, String accessTokenHeader, JwsSignatures signatures) {
+    /** One active key: its id, the JWS headers of access and ID tokens already Base64URL-encoded, its signatures. */
+    private record Signer(String kid, String accessTokenHeader, String jwtHeader, JwsSignatures signatures) {
     }
 
     private final Map<JWSAlgorithm, Signer> signers = new HashMap<>();
@@ -54,13 +50,21 @@ public class TokenSigner {
             PrivateKey key = e.algorithm().equals(JWSAlgorithm.ES256)
                     ? ((ECKey) e.jwk()).toPrivateKey()
                     : ((RSAKey) e.jwk()).toPrivateKey();
+            String kid = e.jwk().getKeyID();
             // every token of a kind has the same header: encode it once
-            String header = new JWSHeader.Builder(e.algorithm()).type(ACCESS_TOKEN_TYPE).keyID(e.jwk().getKeyID()).build()
-                    .toBase64URL().toString();
-            return new Signer(e.jwk().getKeyID(), header, JwsSignatures.signing(e.algorithm(), key));
+            return new Signer(kid, header(e.algorithm(), ACCESS_TOKEN_TYPE, kid), header(e.algorithm(), JOSEObjectType.JWT, kid),
+                    JwsSignatures.signing(e.algorithm(), key));
         } catch (JOSEException ex) {
             throw new IllegalStateException("unusable signing key " + e.jwk().getKeyID(), ex);
         }
+    }
+
+    private static String header(JWSAlgorithm algorithm, JOSEObjectType type, String kid) {
+        return CompactJws.encodeObject(json -> {
+            json.writeStringField("alg", algorithm.getName());
+            json.writeStringField("typ", type.getType());
+            json.writeStringField("kid", kid);
+        });
     }
 
     /** Whether new tokens can be signed with this algorithm. */
@@ -68,31 +72,38 @@ public class TokenSigner {
         return signers.containsKey(algorithm);
     }
 
+    /** An RFC 9068 access token (`typ` at+jwt). */
     public String sign(AccessToken token) {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(token.issuer())
-                .subject(token.subject())
-                .audience(token.audience())
-                .claim("client_id", token.clientId())
-                .claim("scope", token.scope())
-                .issueTime(new Date(token.issuedAt() * 1000))
-                .expirationTime(new Date(token.expiresAt() * 1000))
-                .jwtID(token.jti())
-                .claim(GRANT_ID_CLAIM, token.grantId())
-                .build();
-        return sign(token.algorithm(), ACCESS_TOKEN_TYPE, claims);
+        Signer signer = signer(token.algorithm());
+        return sign(signer, signer.accessTokenHeader(), json -> {
+            json.writeStringField("iss", token.issuer());
+            json.writeStringField("sub", token.subject());
+            json.writeStringField("aud", token.audience());
+            json.writeStringField("client_id", token.clientId());
+            json.writeStringField("scope", token.scope());
+            json.writeNumberField("iat", token.issuedAt());
+            json.writeNumberField("exp", token.expiresAt());
+            json.writeStringField("jti", token.jti());
+            json.writeStringField(GRANT_ID_CLAIM, token.grantId());
+        });
     }
 
-    /** Signs any claims set with the active key of the algorithm; used for ID tokens too. */
-    public String sign(JWSAlgorithm algorithm, JOSEObjectType type, JWTClaimsSet claims) {
+    /** A JWT (`typ` JWT) with these claims, such as an ID token, signed with the algorithm's active key. */
+    public String signJwt(JWSAlgorithm algorithm, CompactJws.Members claims) {
+        Signer signer = signer(algorithm);
+        return sign(signer, signer.jwtHeader(), claims);
+    }
+
+    private Signer signer(JWSAlgorithm algorithm) {
         Signer signer = signers.get(algorithm);
         if (signer == null) {
             throw OAuthException.serverError("no active signing key for " + algorithm);
         }
-        String header = ACCESS_TOKEN_TYPE.equals(type)
-                ? signer.accessTokenHeader()
-                : new JWSHeader.Builder(algorithm).type(type).keyID(signer.kid()).build().toBase64URL().toString();
-        String signingInput = header + "." + Base64URL.encode(claims.toString());
-        return signingInput + "." + Base64URL.encode(signer.signatures().sign(signingInput));
+        return signer;
+    }
+
+    private static String sign(Signer signer, String header, CompactJws.Members claims) {
+        byte[] input = CompactJws.signingInput(header, claims);
+        return CompactJws.serialize(input, signer.signatures().sign(input));
     }
 }

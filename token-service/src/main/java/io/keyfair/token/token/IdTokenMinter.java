@@ -5,12 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Date;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jwt.JWTClaimsSet;
 
 import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.config.OAuthConfig;
@@ -34,19 +30,20 @@ public class IdTokenMinter {
      */
     public String mint(ClientRecord client, String userId, long authTime, String nonce, String accessToken, long lifetimeSeconds) {
         long now = System.currentTimeMillis() / 1000;
-        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-                .issuer(config.issuer())
-                .subject(userId)
-                .audience(client.clientId())
-                .expirationTime(new Date((now + lifetimeSeconds) * 1000))
-                .issueTime(new Date(now * 1000))
-                .claim("auth_time", authTime)
-                .claim("azp", client.clientId())
-                .claim("at_hash", atHash(accessToken));
-        if (nonce != null) {
-            claims.claim("nonce", nonce);
-        }
-        return signer.sign(AccessTokenMinter.algorithmOf(client), JOSEObjectType.JWT, claims.build());
+        String atHash = atHash(accessToken);
+        return signer.signJwt(AccessTokenMinter.algorithmOf(client), json -> {
+            json.writeStringField("iss", config.issuer());
+            json.writeStringField("sub", userId);
+            json.writeStringField("aud", client.clientId());
+            json.writeNumberField("exp", now + lifetimeSeconds);
+            json.writeNumberField("iat", now);
+            json.writeNumberField("auth_time", authTime);
+            json.writeStringField("azp", client.clientId());
+            json.writeStringField("at_hash", atHash);
+            if (nonce != null) {
+                json.writeStringField("nonce", nonce);
+            }
+        });
     }
 
     /** OIDC Core §3.1.3.6: the left half of the SHA-256 of the access token, base64url. */

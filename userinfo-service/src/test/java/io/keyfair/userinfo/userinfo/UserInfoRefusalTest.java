@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.time.Duration;
-import java.util.Date;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -22,13 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jose.jwk.RSAKey;
 
 import io.keyfair.common.keys.DevKeySet;
 import io.keyfair.common.keys.KeyRing;
+import io.keyfair.common.keys.SigningKeys;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.common.token.TokenSigner;
@@ -55,6 +54,9 @@ class UserInfoRefusalTest {
 
     @Inject
     RevocationList revocations;
+
+    @Inject
+    SigningKeys keys;
 
     private static Response get(String token) {
         return given().header("Authorization", "Bearer " + token).get("/oauth/userinfo");
@@ -172,12 +174,72 @@ class UserInfoRefusalTest {
     void idTokenPresentedAsAccessTokenGivesInvalidToken() {
         Created user = TestUsers.user().create(pool);
         long now = System.currentTimeMillis() / 1000;
-        // an ID token: typ JWT, the client as audience, signed by our own key
-        JWTClaimsSet idToken = new JWTClaimsSet.Builder().issuer(TestTokens.ISSUER).subject(user.id())
-                .audience(TestTokens.ISSUER).claim("client_id", "c").claim("scope", "openid")
-                .issueTime(new Date((now - 10) * 1000)).expirationTime(new Date((now + 3600) * 1000)).jwtID("id-token")
-                .build();
-        assertInvalidToken(get(signer.sign(JWSAlgorithm.RS256, JOSEObjectType.JWT, idToken)));
+        // an ID token: typ JWT, signed by our own key, with every claim an access token has
+        String idToken = signer.signJwt(JWSAlgorithm.RS256, json -> {
+            json.writeStringField("iss", TestTokens.ISSUER);
+            json.writeStringField("sub", user.id());
+            json.writeStringField("aud", TestTokens.ISSUER);
+            json.writeStringField("client_id", "c");
+            json.writeStringField("scope", "openid");
+            json.writeNumberField("iat", now - 10);
+            json.writeNumberField("exp", now + 3600);
+            json.writeStringField("jti", "id-token");
+        });
+        assertInvalidToken(get(idToken));
+    }
+
+    private RSAKey activeKey() {
+        return (RSAKey) keys.required().active(JWSAlgorithm.RS256).orElseThrow().jwk();
+    }
+
+    private String header(String extra) {
+        return "{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"" + activeKey().getKeyID() + "\"" + extra + "}";
+    }
+
+    @Test
+    void theSameTokenWrittenByHandIsAccepted() throws Exception {
+        // the control for the hand-written refusals below
+        Created user = TestUsers.user().create(pool);
+        TestTokens t = TestTokens.forUser(user.id());
+        get(TestTokens.signRaw(activeKey(), header(""), t.claimsJson())).then().statusCode(200)
+                .body("sub", equalTo(user.id()));
+    }
+
+    @Test
+    void criticalHeaderExtensionGivesInvalidToken() throws Exception {
+        // RFC 7515 §4.1.11: an extension we do not understand, marked critical
+        Created user = TestUsers.user().create(pool);
+        String token = TestTokens.signRaw(activeKey(), header(",\"crit\":[\"urn:example:policy\"],\"urn:example:policy\":1"),
+                TestTokens.forUser(user.id()).claimsJson());
+        assertInvalidToken(get(token));
+    }
+
+    @Test
+    void duplicateClaimGivesInvalidToken() throws Exception {
+        // RFC 7519 §4: duplicate member names are rejected, so no parser can read another subject
+        Created user = TestUsers.user().create(pool);
+        Created other = TestUsers.user().create(pool);
+        String claims = TestTokens.forUser(user.id()).claimsJson();
+        claims = claims.substring(0, claims.length() - 1) + ",\"sub\":\"" + other.id() + "\"}";
+        assertInvalidToken(get(TestTokens.signRaw(activeKey(), header(""), claims)));
+    }
+
+    @Test
+    void paddedBase64urlGivesInvalidToken() throws Exception {
+        Created user = TestUsers.user().create(pool);
+        String[] parts = validToken(user).split("\\.");
+        assertInvalidToken(get(parts[0] + "." + parts[1] + "==." + parts[2]));
+        assertInvalidToken(get(parts[0] + "." + parts[1] + "." + parts[2] + ".x"));
+    }
+
+    @Test
+    void mediaTypeFormOfTheTypeAndAnAudienceArrayAreAccepted() throws Exception {
+        // RFC 9068 §4: "application/at+jwt" is the same type; RFC 7519 §4.1.3: aud may be an array
+        Created user = TestUsers.user().create(pool);
+        String claims = TestTokens.forUser(user.id()).scope("openid profile").claimsJson()
+                .replace("\"aud\":\"" + TestTokens.ISSUER + "\"", "\"aud\":[\"https://api.elsewhere.example\",\"" + TestTokens.ISSUER + "\"]");
+        String header = "{\"alg\":\"RS256\",\"typ\":\"application/AT+JWT\",\"kid\":\"" + activeKey().getKeyID() + "\"}";
+        get(TestTokens.signRaw(activeKey(), header, claims)).then().statusCode(200).body("sub", equalTo(user.id()));
     }
 
     @Test
