@@ -56,14 +56,14 @@ public class AccessTokenVerifier {
             return Uni.createFrom().failure(OAuthException.invalidToken("The access token is malformed"));
         }
         // RFC 8725 §3.1: only the algorithms we sign with, never "none" or HMAC
-        if (header.algorithm() == null || header.kid() == null) {
+        if (header.algorithm == null || header.kid == null) {
             return Uni.createFrom().failure(OAuthException.invalidToken("The access token is not signed by this issuer"));
         }
         // RFC 9068 §4: reject ID tokens and other JWTs presented as access tokens
         if (!header.accessTokenType()) {
             return Uni.createFrom().failure(OAuthException.invalidToken("The token is not an access token"));
         }
-        return keys.key(header.kid()).map(key -> check(parts, header.algorithm(), key));
+        return keys.key(header.kid).map(key -> check(parts, header.algorithm, key));
     }
 
     private VerifiedAccessToken check(CompactJws.Parts parts, JWSAlgorithm alg, Optional<JWK> key) {
@@ -109,33 +109,30 @@ public class AccessTokenVerifier {
     }
 
     /** The JOSE header members that matter here; `algorithm` is null for any algorithm we do not sign with. */
-    private record Header(JWSAlgorithm algorithm, String kid, boolean accessTokenType) {
+    private static final class Header {
+        JWSAlgorithm algorithm;
+        String kid;
+        String type;
 
         static Header read(byte[] json) throws CompactJws.MalformedException {
-            JWSAlgorithm alg = null;
-            String kid = null;
-            String typ = null;
-            try (JsonParser p = CompactJws.openObject(json)) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    p.nextToken();
-                    switch (name) {
-                        case "alg" -> alg = ALGORITHMS.get(CompactJws.string(p));
-                        case "kid" -> kid = CompactJws.string(p);
-                        case "typ" -> typ = CompactJws.string(p);
-                        // RFC 7515 §4.1.11: we understand no extension, so none may be critical
-                        case "crit" -> throw new CompactJws.MalformedException("critical header extension");
-                        default -> p.skipChildren();
-                    }
+            Header h = new Header();
+            CompactJws.readObject(json, (name, p) -> {
+                switch (name) {
+                    case "alg" -> h.algorithm = ALGORITHMS.get(CompactJws.string(p));
+                    case "kid" -> h.kid = CompactJws.string(p);
+                    case "typ" -> h.type = CompactJws.string(p);
+                    // RFC 7515 §4.1.11: we understand no extension, so none may be critical
+                    case "crit" -> throw new CompactJws.MalformedException("critical header extension");
+                    default -> p.skipChildren();
                 }
-                expectEnd(p);
-            } catch (IOException e) {
-                throw new CompactJws.MalformedException("invalid JSON");
-            }
-            // RFC 9068 §4: "at+jwt" or "application/at+jwt", compared as media types (case-insensitive)
-            boolean accessToken = typ != null && (typ.equalsIgnoreCase(TokenSigner.ACCESS_TOKEN_TYPE.getType())
-                    || typ.equalsIgnoreCase("application/" + TokenSigner.ACCESS_TOKEN_TYPE.getType()));
-            return new Header(alg, kid, accessToken);
+            });
+            return h;
+        }
+
+        /** RFC 9068 §4: "at+jwt" or "application/at+jwt", compared as media types (case-insensitive). */
+        boolean accessTokenType() {
+            String at = TokenSigner.ACCESS_TOKEN_TYPE.getType();
+            return type != null && (type.equalsIgnoreCase(at) || type.equalsIgnoreCase("application/" + at));
         }
     }
 
@@ -153,30 +150,23 @@ public class AccessTokenVerifier {
 
         static Claims read(byte[] json) throws CompactJws.MalformedException {
             Claims c = new Claims();
-            try (JsonParser p = CompactJws.openObject(json)) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    JsonToken value = p.nextToken();
-                    if (value == JsonToken.VALUE_NULL) {
-                        continue;
-                    }
-                    switch (name) {
-                        case "iss" -> c.issuer = CompactJws.string(p);
-                        case "sub" -> c.subject = CompactJws.string(p);
-                        case "aud" -> c.audience = audience(p);
-                        case "exp" -> c.expiresAt = CompactJws.numericDate(p);
-                        case "iat" -> c.issuedAt = CompactJws.numericDate(p);
-                        case "jti" -> c.jti = CompactJws.string(p);
-                        case "client_id" -> c.clientId = CompactJws.string(p);
-                        case "scope" -> c.scope = CompactJws.string(p);
-                        case TokenSigner.GRANT_ID_CLAIM -> c.grantId = CompactJws.string(p);
-                        default -> p.skipChildren();
-                    }
+            CompactJws.readObject(json, (name, p) -> {
+                if (p.currentToken() == JsonToken.VALUE_NULL) {
+                    return;
                 }
-                expectEnd(p);
-            } catch (IOException e) {
-                throw new CompactJws.MalformedException("invalid JSON");
-            }
+                switch (name) {
+                    case "iss" -> c.issuer = CompactJws.string(p);
+                    case "sub" -> c.subject = CompactJws.string(p);
+                    case "aud" -> c.audience = audience(p);
+                    case "exp" -> c.expiresAt = CompactJws.numericDate(p);
+                    case "iat" -> c.issuedAt = CompactJws.numericDate(p);
+                    case "jti" -> c.jti = CompactJws.string(p);
+                    case "client_id" -> c.clientId = CompactJws.string(p);
+                    case "scope" -> c.scope = CompactJws.string(p);
+                    case TokenSigner.GRANT_ID_CLAIM -> c.grantId = CompactJws.string(p);
+                    default -> p.skipChildren();
+                }
+            });
             return c;
         }
 
@@ -190,13 +180,6 @@ public class AccessTokenVerifier {
                 values.add(CompactJws.string(p));
             }
             return values;
-        }
-    }
-
-    /** The object must have ended, with nothing after it. */
-    private static void expectEnd(JsonParser p) throws IOException, CompactJws.MalformedException {
-        if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-            throw new CompactJws.MalformedException("trailing content");
         }
     }
 

@@ -63,23 +63,20 @@ public final class CompactJws {
 
     /** The signing input `header.payload` (ASCII) for an encoded header and a JSON payload. */
     public static byte[] signingInput(String encodedHeader, Members payload) {
-        byte[] header = encodedHeader.getBytes(StandardCharsets.US_ASCII);
-        byte[] body = ENCODER.encode(json(payload));
-        byte[] input = new byte[header.length + 1 + body.length];
-        System.arraycopy(header, 0, input, 0, header.length);
-        input[header.length] = '.';
-        System.arraycopy(body, 0, input, header.length + 1, body.length);
-        return input;
+        return dotJoined(encodedHeader.getBytes(StandardCharsets.US_ASCII), ENCODER.encode(json(payload)));
     }
 
     /** `signingInput.signature`, the compact serialization. */
     public static String serialize(byte[] signingInput, byte[] signature) {
-        byte[] sig = ENCODER.encode(signature);
-        byte[] out = new byte[signingInput.length + 1 + sig.length];
-        System.arraycopy(signingInput, 0, out, 0, signingInput.length);
-        out[signingInput.length] = '.';
-        System.arraycopy(sig, 0, out, signingInput.length + 1, sig.length);
-        return new String(out, StandardCharsets.US_ASCII);
+        return new String(dotJoined(signingInput, ENCODER.encode(signature)), StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] dotJoined(byte[] left, byte[] right) {
+        byte[] out = new byte[left.length + 1 + right.length];
+        System.arraycopy(left, 0, out, 0, left.length);
+        out[left.length] = '.';
+        System.arraycopy(right, 0, out, left.length + 1, right.length);
+        return out;
     }
 
     /** Splits and decodes a compact JWS: exactly three non-empty, unpadded Base64URL parts. */
@@ -89,9 +86,8 @@ public final class CompactJws {
         if (first <= 0 || second <= first + 1 || second == token.length() - 1 || token.indexOf('.', second + 1) >= 0) {
             throw new MalformedException("not a compact JWS");
         }
-        byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] signingInput = new byte[second];
-        System.arraycopy(ascii, 0, signingInput, 0, second);
+        // (any character outside base64url fails the decoding below)
+        byte[] signingInput = token.substring(0, second).getBytes(StandardCharsets.US_ASCII);
         return new Parts(signingInput, decode(token, 0, first), decode(token, first + 1, second),
                 decode(token, second + 1, token.length()));
     }
@@ -109,17 +105,31 @@ public final class CompactJws {
         }
     }
 
-    /** A parser positioned inside a JSON object (after its start), or a failure for anything else. */
-    static JsonParser openObject(byte[] json) throws MalformedException {
-        try {
-            JsonParser parser = JSON.createParser(json);
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                parser.close();
+    /** Reads one member of a JSON object; the parser is on the member's value. */
+    @FunctionalInterface
+    interface MemberReader {
+        void read(String name, JsonParser value) throws IOException, MalformedException;
+    }
+
+    /**
+     * Reads a JSON object member by member (duplicates rejected); anything else, or anything after
+     * the object, is malformed.
+     */
+    static void readObject(byte[] json, MemberReader members) throws MalformedException {
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedException("not a JSON object");
             }
-            return parser;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                members.read(name, p);
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new MalformedException("trailing content");
+            }
         } catch (IOException e) {
-            throw new MalformedException("not JSON");
+            throw new MalformedException("invalid JSON");
         }
     }
 
