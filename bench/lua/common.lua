@@ -86,6 +86,32 @@ function finish_minting(out, prefix)
   wrk.thread:stop()
 end
 
+-- A minting thread with a quota: start_quota_minting() in init() opens BENCH_OUT.<tid>;
+-- keep_minted(item, status) in response() writes each minted item (a code, a token) until
+-- BENCH_QUOTA of them, then finishes; a 2xx/3xx without an item counts as unexpected.
+local quota, quota_out, quota_prefix
+local quota_reached = false
+
+function start_quota_minting()
+  quota = tonumber(env("BENCH_QUOTA"))
+  quota_prefix = env("BENCH_OUT")
+  quota_out = io.open(quota_prefix .. "." .. tid, "w")
+end
+
+function keep_minted(item, status)
+  if quota_reached then return end
+  if not item then
+    if status < 400 then unexpected = unexpected + 1 end
+    return
+  end
+  quota_out:write(item, "\n")
+  written = written + 1
+  if written >= quota then
+    quota_reached = true
+    finish_minting(quota_out, quota_prefix)
+  end
+end
+
 function done(summary, latency, requests)
   local extra = { unexpected = 0, starved = 0, written = 0 }
   for _, t in ipairs(threads) do

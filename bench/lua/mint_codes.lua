@@ -9,8 +9,6 @@ dofile(dir .. "/common.lua")
 
 local reqs = {}
 local i = 0
-local quota, out, out_prefix
-local finished = false
 
 function init(args)
   local path = env("BENCH_PATH")
@@ -19,9 +17,7 @@ function init(args)
   end
   if #reqs == 0 then error("bench: no session cookies in " .. env("BENCH_COOKIES")) end
   i = tid % #reqs
-  quota = tonumber(env("BENCH_QUOTA"))
-  out_prefix = env("BENCH_OUT")
-  out = io.open(out_prefix .. "." .. tid, "w")
+  start_quota_minting()
 end
 
 function request()
@@ -31,17 +27,6 @@ function request()
 end
 
 function response(status, headers, body)
-  if finished then return end
   local location = status == 302 and header(headers, "Location")
-  local code = location and location:match("[?&]code=([^&]+)")
-  if not code then
-    if status < 400 then unexpected = unexpected + 1 end
-    return
-  end
-  out:write(code, "\n")
-  written = written + 1
-  if written >= quota then
-    finished = true
-    finish_minting(out, out_prefix)
-  end
+  keep_minted(location and location:match("[?&]code=([^&]+)"), status)
 end
