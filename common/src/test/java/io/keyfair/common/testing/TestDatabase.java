@@ -21,7 +21,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
-    public static final String DATABASE = "keyfair_test";
+    /** `keyfair_test`, or `KEYFAIR_TEST_DB` so that parallel checkouts do not share one. */
+    public static final String DATABASE = System.getenv().getOrDefault("KEYFAIR_TEST_DB", "keyfair_test");
     public static final Path KEYS = Path.of("target", "keyfair-test-keys.json").toAbsolutePath();
 
     @Override
