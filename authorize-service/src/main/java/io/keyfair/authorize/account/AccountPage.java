@@ -23,7 +23,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import io.keyfair.authorize.authorize.AuthorizationFlow;
-import io.keyfair.authorize.consent.Consents;
 import io.keyfair.authorize.page.Csrf;
 import io.keyfair.authorize.page.ErrorPage;
 import io.keyfair.authorize.page.Html;
@@ -67,7 +66,6 @@ public class AccountPage {
 
     private final Sessions sessions;
     private final ConnectedApps connected;
-    private final Consents consents;
     private final RevocationList revocations;
     private final ScopeCatalog catalog;
     private final Csrf csrf;
@@ -76,11 +74,10 @@ public class AccountPage {
     private final AuditLog audit;
     private final Pool pool;
 
-    AccountPage(Sessions sessions, ConnectedApps connected, Consents consents, RevocationList revocations, ScopeCatalog catalog,
+    AccountPage(Sessions sessions, ConnectedApps connected, RevocationList revocations, ScopeCatalog catalog,
             Csrf csrf, Links links, ErrorPage errorPage, AuditLog audit, Pool pool) {
         this.sessions = sessions;
         this.connected = connected;
-        this.consents = consents;
         this.revocations = revocations;
         this.catalog = catalog;
         this.csrf = csrf;
@@ -142,8 +139,8 @@ public class AccountPage {
                 throw new PageException(404, "No such app", "This app is not connected to your account.");
             }
             String userId = session.get().userId();
-            return consents.revoke(userId, clientId)
-                    .call(removed -> revocations.revokeAllOfUserAndClient(clientId, userId))
+            // the consent, the refresh families and the access tokens go in one statement
+            return revocations.removeConnection(clientId, userId, "user")
                     .call(removed -> removed
                             ? audit.record("consent.revoked", clientId, userId, userId, Map.of("by", "user"))
                             : Uni.createFrom().voidItem())

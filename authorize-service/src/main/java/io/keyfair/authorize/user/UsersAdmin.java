@@ -1,6 +1,5 @@
 package io.keyfair.authorize.user;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,12 +23,8 @@ import io.keyfair.common.admin.AdminCaller;
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.token.RevocationList;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * `/admin/users`: the marketplace's accounts, managed with an admin-scope bearer token (checked
@@ -40,24 +35,18 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @Produces(MediaType.APPLICATION_JSON)
 public class UsersAdmin {
 
-    private static final String CONNECTED_CLIENTS = """
-            select client_id from consents where user_id = $1
-            union select client_id from refresh_families where user_id = $1""";
-
     private final Users users;
     private final PasswordHasher hasher;
     private final AuditLog audit;
     private final AdminCaller caller;
     private final RevocationList revocations;
-    private final Pool pool;
 
-    UsersAdmin(Users users, PasswordHasher hasher, AuditLog audit, AdminCaller caller, RevocationList revocations, Pool pool) {
+    UsersAdmin(Users users, PasswordHasher hasher, AuditLog audit, AdminCaller caller, RevocationList revocations) {
         this.users = users;
         this.hasher = hasher;
         this.audit = audit;
         this.caller = caller;
         this.revocations = revocations;
-        this.pool = pool;
     }
 
     @POST
@@ -113,7 +102,7 @@ public class UsersAdmin {
         UUID uuid = parseId(id);
         String actor = caller.clientId();
         // the refresh families disappear with the user; access tokens already out must stop too
-        return revokeEveryConnection(uuid)
+        return revocations.revokeAllOfUser(uuid.toString(), "user_deleted")
                 .flatMap(v -> users.delete(uuid))
                 .flatMap(deleted -> {
                     if (!deleted) {
@@ -122,18 +111,6 @@ public class UsersAdmin {
                     return audit.record("user.deleted", null, uuid.toString(), actor, Map.of());
                 })
                 .map(v -> Response.noContent().build());
-    }
-
-    private Uni<Void> revokeEveryConnection(UUID user) {
-        return pool.preparedQuery(CONNECTED_CLIENTS).execute(Tuple.of(user)).flatMap(rows -> {
-            List<String> clients = new ArrayList<>();
-            for (Row r : rows) {
-                clients.add(r.getString("client_id"));
-            }
-            return Multi.createFrom().iterable(clients)
-                    .onItem().transformToUniAndConcatenate(c -> revocations.revokeAllOfUserAndClient(c, user.toString()))
-                    .collect().last().replaceWithVoid();
-        });
     }
 
     private static UUID parseId(String id) {

@@ -92,7 +92,7 @@ public class ApprovalResource {
                             client.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
                         })
                         // cut the tokens off before the commit, so a failure leaves them cut off
-                        .call(client -> cutsTokens(step, unchanged) ? revocations.revokeAllOfClient(id) : Uni.createFrom().voidItem()))
+                        .call(client -> cutsTokens(step, unchanged) ? revocations.revokeAllOfClient(id, "client_suspended") : Uni.createFrom().voidItem()))
                 .call(client -> {
                     if (unchanged.get()) {
                         return Uni.createFrom().voidItem();
@@ -103,7 +103,7 @@ public class ApprovalResource {
                     return events.changed(step.auditType(), id, actor, detail);
                 })
                 // and again once every cache was told, so no token minted from a stale entry survives
-                .call(client -> cutsTokens(step, unchanged) ? revocations.revokeAllOfClient(id) : Uni.createFrom().voidItem())
+                .call(client -> cutsTokens(step, unchanged) ? revocations.revokeAllOfClient(id, "client_suspended") : Uni.createFrom().voidItem())
                 .map(ClientView::of);
     }
 

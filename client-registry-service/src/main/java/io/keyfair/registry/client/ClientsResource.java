@@ -140,11 +140,11 @@ public class ClientsResource {
         String actor = caller.clientId();
         return Panache.withTransaction(() -> ClientEntity.requireForUpdate(id)
                         // cut the tokens off before the commit, so a failure leaves them cut off
-                        .call(client -> revocations.revokeAllOfClient(id))
+                        .call(client -> revocations.revokeAllOfClient(id, "client_deleted"))
                         .call(client -> client.delete()))
                 .call(client -> events.changed("client.deleted", id, actor, Map.of("client_name", client.clientName)))
                 // and again once every cache was told, so no token minted from a stale entry survives
-                .call(() -> revocations.revokeAllOfClient(id))
+                .call(() -> revocations.revokeAllOfClient(id, "client_deleted"))
                 .replaceWith(Response.noContent().build());
     }
 

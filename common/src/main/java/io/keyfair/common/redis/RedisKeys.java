@@ -50,6 +50,33 @@ public class RedisKeys {
         return prefix + "revoked:user-client:" + clientId + ":" + userId;
     }
 
+    /**
+     * Epoch milliseconds before which every token of one user is void (the user was deleted);
+     * lives as long as the longest access token.
+     */
+    public String userTokensRevokedBefore(String userId) {
+        return prefix + "revoked:user:" + userId;
+    }
+
+    /**
+     * Present only while Redis holds every revocation PostgreSQL holds: written (no expiry) at the
+     * end of a complete rebuild of the mirror. A Redis that lost its data has lost this key too,
+     * and nobody trusts the mirror again until it is rebuilt.
+     */
+    public String revocationMirrorEpoch() {
+        return prefix + "revoked:mirror-epoch";
+    }
+
+    /** Held by the one instance rebuilding the revocation mirror (value: its random token). */
+    public String revocationMirrorRebuild() {
+        return prefix + "revoked:mirror-rebuild";
+    }
+
+    /** Held by the one instance re-applying the latest revocations in a sweep period. */
+    public String revocationMirrorSweep() {
+        return prefix + "revoked:mirror-sweep";
+    }
+
     /** A login session. */
     public String session(String sessionId) {
         return prefix + "session:" + sessionId;

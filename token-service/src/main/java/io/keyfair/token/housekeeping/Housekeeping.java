@@ -18,7 +18,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Purges what token-service wrote and no longer needs, so no table grows without bound: retired
- * refresh tokens past any reuse check, families long expired or revoked, and old audit events.
+ * refresh tokens past any reuse check, families long expired or revoked, old audit events, and
+ * revocations whose tokens have all expired.
  * Every replica may run it; the deletes are idempotent.
  */
 public class Housekeeping {
@@ -59,8 +60,10 @@ public class Housekeeping {
         List<String> statements = List.of(
                 "delete from refresh_tokens where token_hash in (select token_hash from refresh_tokens where retired_at < now() - make_interval(secs => $1) limit " + BATCH + ")",
                 "delete from refresh_families where id in (select id from refresh_families where expires_at < now() - make_interval(secs => $1) or revoked_at < now() - make_interval(secs => $1) limit " + BATCH + ")",
-                "delete from audit_events where id in (select id from audit_events where occurred_at < now() - make_interval(secs => $1) limit " + BATCH + ")");
-        List<Duration> ages = List.of(config.retiredRefreshTokens(), config.endedFamilies(), config.auditEvents());
+                "delete from audit_events where id in (select id from audit_events where occurred_at < now() - make_interval(secs => $1) limit " + BATCH + ")",
+                // a revocation is kept until every token it voids has expired anyway
+                "delete from revocations where (kind, subject) in (select kind, subject from revocations where expires_at < now() - make_interval(secs => $1) limit " + BATCH + ")");
+        List<Duration> ages = List.of(config.retiredRefreshTokens(), config.endedFamilies(), config.auditEvents(), Duration.ZERO);
         return Multi.createFrom().range(0, statements.size())
                 .onItem().transformToUniAndConcatenate(i -> pool.preparedQuery(statements.get(i))
                         .execute(Tuple.of((double) ages.get(i).toSeconds())).map(rows -> rows.rowCount()))

@@ -156,9 +156,8 @@ public class RefreshTokens {
             Row row = rows.iterator().next();
             RefreshFamily family = family(row);
             if (row.getBoolean("rotate")) {
-                // the grant may have been revoked as a whole (code replay, removed connection):
-                // then the successor dies with its family
-                return checkGrant(family, new Issued(family, successor));
+                // every revocation of a grant ends its families in PostgreSQL, so a live row is the whole answer
+                return Uni.createFrom().item((Outcome) new Outcome.Ok(new Issued(family, successor)));
             }
             return refusedOrRetried(row, family, presented, client, requestedScopes);
         }).flatMap(outcome -> {
@@ -170,7 +169,7 @@ public class RefreshTokens {
                     refused.family() == null ? null : refused.family().userId(), Map.of());
             Uni<Void> revokeAccessTokens = refused.family() == null
                     ? Uni.createFrom().voidItem()
-                    : revocations.revokeGrant(refused.family().grantId());
+                    : revocations.revokeGrant(refused.family().grantId(), refused.reason());
             return revokeAccessTokens.flatMap(v -> Uni.createFrom().failure(refused.error()));
         });
     }
@@ -199,33 +198,19 @@ public class RefreshTokens {
         }
         if (row.getDouble("retired_for") <= client.refreshGraceSeconds()) {
             // a retry of a refresh whose response the client lost: the same successor
-            return checkGrant(family, new Issued(family, open(row.getBuffer("successor_box").getBytes(), presented)));
+            return Uni.createFrom().item(new Outcome.Ok(new Issued(family, open(row.getBuffer("successor_box").getBytes(), presented))));
         }
-        // RFC 9700 §4.14.2: a retired token used again means it leaked; kill the family
-        return revokeFamilyRow(family, "reuse").flatMap(v -> refused("reuse", "The refresh token was already used", family));
-    }
-
-    private Uni<Outcome> checkGrant(RefreshFamily family, Issued issued) {
-        return revocations.isGrantRevoked(family.grantId(), family.clientId(), family.userId(), family.createdAtMillis())
-                .flatMap(revoked -> revoked
-                        ? revokeFamilyRow(family, "connection_revoked").flatMap(v -> refused("grant_revoked", "The refresh token has been revoked", null))
-                        : Uni.createFrom().item((Outcome) new Outcome.Ok(issued)));
+        // RFC 9700 §4.14.2: a retired token used again means it leaked; the whole grant dies (below)
+        return refused("reuse", "The refresh token was already used", family);
     }
 
     private static Uni<Outcome> refused(String reason, String description, RefreshFamily family) {
         return Uni.createFrom().item(new Outcome.Refused(reason, OAuthException.invalidGrant(description), family));
     }
 
-    private Uni<Void> revokeFamilyRow(RefreshFamily family, String reason) {
-        return pool.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $2 where id = $1::uuid and revoked_at is null")
-                .execute(Tuple.of(family.id(), reason)).replaceWithVoid();
-    }
-
-    /** Revokes every family of a grant (a replayed authorization code). */
+    /** Revokes every family of a grant and its access tokens (a replayed authorization code). */
     public Uni<Void> revokeGrant(String grantId, String reason) {
-        return pool.preparedQuery("update refresh_families set revoked_at = now(), revoked_reason = $2 where grant_id = $1 and revoked_at is null")
-                .execute(Tuple.of(grantId, reason))
-                .flatMap(r -> revocations.revokeGrant(grantId));
+        return revocations.revokeGrant(grantId, reason);
     }
 
     /** The family of a token, for introspection and revocation; empty when unknown. */
@@ -239,18 +224,15 @@ public class RefreshTokens {
             }
             Row row = rows.iterator().next();
             RefreshFamily family = family(row);
+            // every revocation ends the families it covers in PostgreSQL: no other store to ask
             boolean live = row.getBoolean("live") && !row.getBoolean("retired");
-            if (!live) {
-                return Uni.createFrom().item(Optional.of(new Inspected(family, row.getLong("created_at"), false)));
-            }
-            return revocations.isGrantRevoked(family.grantId(), family.clientId(), family.userId(), family.createdAtMillis())
-                    .map(revoked -> Optional.of(new Inspected(family, row.getLong("created_at"), !revoked)));
+            return Uni.createFrom().item(Optional.of(new Inspected(family, row.getLong("created_at"), live)));
         });
     }
 
     /** RFC 7009 §2.1: revoking a refresh token revokes its family and the grant's access tokens. */
     public Uni<Void> revokeFamily(RefreshFamily family, String reason) {
-        return revokeFamilyRow(family, reason).flatMap(r -> revocations.revokeGrant(family.grantId()));
+        return revocations.revokeGrant(family.grantId(), reason);
     }
 
     private static RefreshFamily family(Row row) {

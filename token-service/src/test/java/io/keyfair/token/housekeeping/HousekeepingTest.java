@@ -68,4 +68,17 @@ class HousekeepingTest {
         assertEquals(0, count("select count(*) from refresh_families where id = $1::uuid", expiredLongAgo));
         assertEquals(0, count("select count(*) from refresh_families where id = $1::uuid", revokedLongAgo));
     }
+
+    @Test
+    void purgesRevocationsOnceTheirTokensHaveExpiredAndKeepsLiveOnes() {
+        String expired = "jti-" + UUID.randomUUID();
+        String live = "jti-" + UUID.randomUUID();
+        pool.preparedQuery("insert into revocations (kind, subject, expires_at) values ('jti', $1, now() - interval '1 second'), ('jti', $2, now() + interval '1 hour')")
+                .execute(Tuple.of(expired, live)).await().atMost(WAIT);
+
+        Housekeeping.purge(pool, config).await().atMost(WAIT);
+
+        assertEquals(0, count("select count(*) from revocations where subject = $1", expired));
+        assertEquals(1, count("select count(*) from revocations where subject = $1", live));
+    }
 }

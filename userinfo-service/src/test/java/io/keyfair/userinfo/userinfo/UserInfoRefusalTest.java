@@ -258,7 +258,7 @@ class UserInfoRefusalTest {
         TestTokens t = TestTokens.forUser(user.id());
         String token = t.sign(signer);
         get(token).then().statusCode(200);
-        revocations.revokeGrant(t.grantId()).await().atMost(WAIT);
+        revocations.revokeGrant(t.grantId(), "revoked").await().atMost(WAIT);
         assertInvalidToken(get(token));
     }
 
@@ -268,7 +268,7 @@ class UserInfoRefusalTest {
         TestTokens t = TestTokens.forUser(user.id());
         String token = t.sign(signer);
         get(token).then().statusCode(200);
-        revocations.revokeAllOfClient(t.clientId()).await().atMost(WAIT); // suspension or deletion
+        revocations.revokeAllOfClient(t.clientId(), "client_suspended").await().atMost(WAIT); // suspension or deletion
         assertInvalidToken(get(token));
     }
 
@@ -278,7 +278,7 @@ class UserInfoRefusalTest {
         TestTokens t = TestTokens.forUser(user.id());
         String token = t.sign(signer);
         get(token).then().statusCode(200);
-        revocations.revokeAllOfUserAndClient(t.clientId(), user.id()).await().atMost(WAIT); // connection removed
+        revocations.removeConnection(t.clientId(), user.id(), "user").await().atMost(WAIT); // connection removed
         assertInvalidToken(get(token));
     }
 
