@@ -6,17 +6,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.keyfair.common.redis.RedisKeys;
 import io.keyfair.common.scope.SpaceDelimited;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisConnection;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -26,6 +34,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Client records for the hot paths, served from memory. The registry publishes a client's id on
  * Redis whenever it changes that client, and the entry is dropped at once; a short TTL is the
  * safety net for a missed message.
+ *
+ * <p>The subscription lives on its own Redis connection. When that connection ends (Redis
+ * restarted, failed over, or the network broke) every entry is dropped, entries live at most a
+ * second until the subscription is back, and it is made again at once and then every quarter
+ * second; once it is back the cache is dropped again, since changes published meanwhile were
+ * missed. So a suspension or a rotated secret reaches every instance within a second of Redis
+ * answering again.
  */
 @ApplicationScoped
 public class ClientDirectory {
@@ -45,28 +60,61 @@ public class ClientDirectory {
     }
 
     private final Pool pool;
-    private final ReactiveRedisDataSource redis;
+    private final Redis redis;
+    private final Vertx vertx;
     private final RedisKeys keys;
     private final long ttlNanos;
     /** Unknown ids are cached too; past this many entries the cache starts over. */
     private static final int MAX_ENTRIES = 100_000;
 
-    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
-    private final AtomicBoolean subscribed = new AtomicBoolean();
+    /** How long an entry lives while changes cannot be heard. */
+    private static final long UNHEARD_TTL_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final long RESUBSCRIBE_MILLIS = 250;
 
-    ClientDirectory(Pool pool, ReactiveRedisDataSource redis, RedisKeys keys,
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    private final AtomicReference<RedisConnection> connection = new AtomicReference<>();
+    private volatile boolean listening;
+    private volatile long droppedAtNanos;
+    private volatile boolean stopped;
+
+    ClientDirectory(Pool pool, Redis redis, Vertx vertx, RedisKeys keys,
             @ConfigProperty(name = "keyfair.clients.cache-ttl", defaultValue = "PT30S") Duration ttl) {
         this.pool = pool;
         this.redis = redis;
+        this.vertx = vertx;
         this.keys = keys;
         this.ttlNanos = ttl.toNanos();
     }
 
+    void onStart(@Observes StartupEvent event) {
+        listen();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopped = true;
+        RedisConnection current = connection.getAndSet(null);
+        if (current != null) {
+            current.close().subscribe().with(v -> {
+            }, e -> {
+            });
+        }
+    }
+
+    private void dropAll() {
+        droppedAtNanos = System.nanoTime();
+        cache.clear();
+    }
+
+    /** Whether changes to clients are being heard right now (for readiness and tests). */
+    public boolean isListening() {
+        return listening;
+    }
+
     /** The client with this id, or empty when there is none. */
     public Uni<Optional<ClientRecord>> find(String clientId) {
-        subscribeOnce();
         Cached hit = cache.get(clientId);
-        if (hit != null && hit.client() != null && System.nanoTime() - hit.atNanos() < ttlNanos) {
+        long ttl = listening ? ttlNanos : Math.min(ttlNanos, UNHEARD_TTL_NANOS);
+        if (hit != null && hit.client() != null && System.nanoTime() - hit.atNanos() < ttl) {
             return Uni.createFrom().item(hit.client());
         }
         if (cache.size() > MAX_ENTRIES) {
@@ -75,7 +123,10 @@ public class ClientDirectory {
         long started = System.nanoTime();
         return pool.preparedQuery(SELECT).execute(Tuple.of(clientId)).map(ClientDirectory::toRecord)
                 .invoke(found -> {
-                    // an eviction that arrived while loading wins: do not cache what it voided
+                    // an eviction or a dropped cache that came while loading wins: do not cache what it voided
+                    if (started < droppedAtNanos) {
+                        return;
+                    }
                     cache.merge(clientId, new Cached(found, started), (old, loaded) -> old.atNanos() > started ? old : loaded);
                 });
     }
@@ -85,17 +136,68 @@ public class ClientDirectory {
         cache.put(clientId, new Cached(null, System.nanoTime()));
     }
 
-    private void subscribeOnce() {
-        if (!subscribed.compareAndSet(false, true)) {
+    private void listen() {
+        if (stopped) {
             return;
         }
-        redis.pubsub(String.class).subscribe(keys.clientChangesChannel(), this::evict)
-                .subscribe().with(
-                        s -> LOG.debug("listening for client changes"),
-                        e -> {
-                            LOG.warnf("cannot listen for client changes, relying on the cache TTL: %s", e.getMessage());
-                            subscribed.set(false);
-                        });
+        redis.connect().subscribe().with(conn -> {
+            if (stopped || !connection.compareAndSet(null, conn)) {
+                conn.close().subscribe().with(v -> {
+                }, e -> {
+                });
+                return;
+            }
+            conn.handler(this::onMessage);
+            conn.exceptionHandler(e -> lost(conn, e));
+            conn.endHandler(() -> lost(conn, null));
+            conn.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(connectionName()))
+                    .flatMap(named -> conn.send(Request.cmd(Command.SUBSCRIBE).arg(keys.clientChangesChannel())))
+                    .subscribe().with(
+                            subscribed -> {
+                                // whatever was published while nobody listened is lost: forget everything
+                                dropAll();
+                                listening = true;
+                                LOG.debug("listening for client changes");
+                            },
+                            e -> lost(conn, e));
+        }, e -> {
+            LOG.debugf("cannot listen for client changes yet: %s", e.getMessage());
+            retryLater();
+        });
+    }
+
+    private void onMessage(Response message) {
+        // RESP2 multi-bulk or RESP3 push: ["message", channel, client id]
+        if (message != null && message.size() == 3 && "message".equalsIgnoreCase(message.get(0).toString())) {
+            evict(message.get(2).toString());
+        }
+    }
+
+    private void lost(RedisConnection conn, Throwable cause) {
+        if (!connection.compareAndSet(conn, null)) {
+            return;
+        }
+        listening = false;
+        dropAll();
+        if (!stopped) {
+            LOG.warnf("stopped hearing client changes (%s); entries now live at most a second until Redis answers again",
+                    cause == null ? "connection closed" : cause.getMessage());
+        }
+        conn.close().subscribe().with(v -> {
+        }, e -> {
+        });
+        retryLater();
+    }
+
+    private void retryLater() {
+        if (!stopped) {
+            vertx.setTimer(RESUBSCRIBE_MILLIS, id -> listen());
+        }
+    }
+
+    /** Names the subscription's connection, so that an operator (or a test) can find it in CLIENT LIST. */
+    private String connectionName() {
+        return "keyfair-client-changes-" + keys.clientChangesChannel().replaceAll("[^A-Za-z0-9_-]", "_");
     }
 
     private static Optional<ClientRecord> toRecord(RowSet<Row> rows) {
