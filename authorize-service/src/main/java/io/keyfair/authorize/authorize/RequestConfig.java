@@ -15,4 +15,16 @@ public interface RequestConfig {
      */
     @WithDefault("PT10M")
     Duration ttl();
+
+    /**
+     * How many authorization requests that wait for the user one client address may leave in
+     * Redis per {@link #rateWindow()}; past it the browser gets 429 with `Retry-After`. Each is a
+     * few hundred bytes kept for {@link #ttl()}, so this bounds what anonymous requests can store.
+     */
+    @WithDefault("60")
+    int maxPerAddress();
+
+    /** The window of {@link #maxPerAddress()}. */
+    @WithDefault("PT1M")
+    Duration rateWindow();
 }

@@ -36,7 +36,9 @@ public class ErrorPage {
     /** The page for any failure of a browser-facing endpoint. */
     public Uni<Response> from(Throwable failure) {
         if (failure instanceof PageException e) {
-            return render(e.status(), e.title(), e.getMessage());
+            Uni<Response> page = render(e.status(), e.title(), e.getMessage());
+            return e.retryAfterSeconds() <= 0 ? page
+                    : page.map(r -> Response.fromResponse(r).header("Retry-After", Long.toString(e.retryAfterSeconds())).build());
         }
         LOG.error("page failed", failure);
         return render(500, "Something went wrong", "We could not complete this request. Please try again in a moment.");

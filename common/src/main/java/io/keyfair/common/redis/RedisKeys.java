@@ -90,6 +90,11 @@ public class RedisKeys {
         return prefix + "authz-request:" + requestId;
     }
 
+    /** How many pending authorization requests one client address stored within the window. */
+    public String authorizationRequestsOfAddress(String address) {
+        return prefix + "authz-request-rate:" + address;
+    }
+
     /** Failed logins for one account name within the throttling window. */
     public String loginFailuresOfAccount(String username) {
         return prefix + "login-fail:account:" + username;
