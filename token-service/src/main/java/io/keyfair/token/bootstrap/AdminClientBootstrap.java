@@ -40,8 +40,9 @@ public class AdminClientBootstrap {
         if (id.length() > 32 || !id.matches("[A-Za-z0-9_-]+")) {
             throw new IllegalArgumentException("KEYFAIR_ADMIN_CLIENT_ID must be at most 32 letters, digits, '-' or '_'");
         }
-        if (secret.length() < 32) {
-            throw new IllegalArgumentException("KEYFAIR_ADMIN_CLIENT_SECRET must be at least 32 characters");
+        if (!holdsAtLeast256Bits(secret)) {
+            throw new IllegalArgumentException("KEYFAIR_ADMIN_CLIENT_SECRET must be at least 256 bits of randomness, "
+                    + "e.g. 64 random hex digits (openssl rand -hex 32)");
         }
         pool.withTransaction(tx -> tx.preparedQuery(UPSERT).execute(Tuple.of(id))
                 .flatMap(r -> tx.preparedQuery("delete from client_secrets where client_id = $1").execute(Tuple.of(id)))
@@ -50,5 +51,28 @@ public class AdminClientBootstrap {
                 .flatMap(r -> changes.publish(id))
                 .await().atMost(Duration.ofSeconds(30));
         LOG.infof("bootstrap admin client %s is ready", id);
+    }
+
+    /**
+     * Whether a secret can hold 256 bits of randomness: its length times the bits per character of
+     * the smallest usual alphabet it is written in (hex 4, base64url 6, any printable ASCII 6.5),
+     * and no run of characters so repetitive that it cannot be random (at least 10 distinct ones).
+     * The admin client's secret guards every client and user, and its id is public.
+     */
+    static boolean holdsAtLeast256Bits(String secret) {
+        if (secret == null || secret.chars().distinct().count() < 10) {
+            return false;
+        }
+        double bitsPerChar;
+        if (secret.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            bitsPerChar = 4;
+        } else if (secret.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_'))) {
+            bitsPerChar = 6;
+        } else if (secret.chars().allMatch(c -> c > 32 && c < 127)) {
+            bitsPerChar = 6.5;
+        } else {
+            return false;
+        }
+        return secret.length() * bitsPerChar >= 256;
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -125,7 +126,7 @@ class RevocationAndIntrospectionTest {
         introspect(resourceServer, t.path("access_token")).then().body("active", equalTo(true))
                 .body("sub", equalTo(io.restassured.path.json.JsonPath.from(
                         new String(java.util.Base64.getUrlDecoder().decode(((String) t.path("access_token")).split("\\.")[1]))).getString("sub")));
-        Created admin = new Created("00000000000000000000000000adm1n0", "a".repeat(64));
+        Created admin = new Created("00000000000000000000000000adm1n0", adminSecret());
         introspect(admin, t.path("access_token")).then().body("active", equalTo(true));
     }
 
@@ -163,5 +164,10 @@ class RevocationAndIntrospectionTest {
     @Test
     void introspectionWithoutTokenGivesInvalidRequest() {
         post("/oauth/introspect", client()).then().statusCode(400).body("error", equalTo("invalid_request"));
+    }
+
+    /** The bootstrap admin client's secret of the test profile. */
+    private static String adminSecret() {
+        return ConfigProvider.getConfig().getValue("keyfair.admin.client-secret", String.class);
     }
 }
