@@ -25,4 +25,11 @@ public interface KeysConfig {
     /** The shortest time between two fetches of the JWKS caused by an unknown `kid`. */
     @WithDefault("PT5S")
     java.time.Duration jwksRefetchInterval();
+
+    /**
+     * How often a verifier fetches the JWKS again on its own, so that a key removed from it
+     * (retired and pruned after a rotation) stops being trusted within this time.
+     */
+    @WithDefault("PT5M")
+    java.time.Duration jwksRefreshInterval();
 }

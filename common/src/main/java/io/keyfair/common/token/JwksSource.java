@@ -26,7 +26,9 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 /**
  * Public keys for verifying tokens. A service holding the key ring uses it directly; the others
  * fetch token-service's JWKS, cache it, and refetch when a token names an unknown `kid` (at most
- * once per `keyfair.keys.jwks-refetch-interval`, so forged kids cannot flood token-service).
+ * once per `keyfair.keys.jwks-refetch-interval`, so forged kids cannot flood token-service), and
+ * every `keyfair.keys.jwks-refresh-interval` in the background, so that a key removed from the
+ * JWKS stops being trusted within that time. A failed fetch keeps the keys already known.
  */
 @ApplicationScoped
 public class JwksSource {
@@ -40,6 +42,7 @@ public class JwksSource {
     private volatile long lastFetchNanos;
     private volatile Uni<JWKSet> inFlight;
     private WebClient client;
+    private long refreshTimer = -1;
 
     JwksSource(KeysConfig config, SigningKeys signingKeys, Vertx vertx) {
         this.config = config;
@@ -58,6 +61,9 @@ public class JwksSource {
             remote = false;
         } else {
             remote = true;
+            refreshTimer = vertx.setPeriodic(config.jwksRefreshInterval().toMillis(),
+                    id -> fetch().subscribe().with(set -> LOG.debugf("JWKS refreshed: %d keys", set.getKeys().size()),
+                            e -> LOG.warnf("JWKS refresh failed: %s", e.getMessage())));
         }
     }
 
@@ -113,6 +119,9 @@ public class JwksSource {
 
     @PreDestroy
     void close() {
+        if (refreshTimer >= 0) {
+            vertx.cancelTimer(refreshTimer);
+        }
         if (client != null) {
             client.close();
         }

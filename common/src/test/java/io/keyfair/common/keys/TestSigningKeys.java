@@ -1,0 +1,14 @@
+package io.keyfair.common.keys;
+
+import io.keyfair.common.config.KeysConfig;
+
+/** SigningKeys outside CDI, for tests of the classes that take it. */
+public final class TestSigningKeys {
+
+    private TestSigningKeys() {
+    }
+
+    public static SigningKeys of(KeysConfig config) {
+        return new SigningKeys(config);
+    }
+}
