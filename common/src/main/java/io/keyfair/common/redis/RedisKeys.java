@@ -63,9 +63,13 @@ public class RedisKeys {
         return prefix + "authz-request:" + requestId;
     }
 
-    /** Failed logins for one account name within the throttling window. */
-    public String loginFailuresOfAccount(String username) {
-        return prefix + "login-fail:account:" + username;
+    /**
+     * Failed logins for one account name from one client address, and until when the pair must
+     * wait (a hash); lives for the throttling window after its last failure and delay. The
+     * address comes first: it never holds a `|`, so no two pairs share a key.
+     */
+    public String loginFailuresOfAccountAtAddress(String username, String address) {
+        return prefix + "login-fail:pair:" + address + "|" + username;
     }
 
     /** Failed logins from one client address within the throttling window. */
