@@ -50,9 +50,18 @@ public class RedisKeys {
         return prefix + "revoked:user-client:" + clientId + ":" + userId;
     }
 
-    /** A login session. */
+    /** A login session, by the SHA-256 of its cookie value. */
     public String session(String sessionId) {
         return prefix + "session:" + sessionId;
+    }
+
+    /**
+     * The sessions of one user (a set of the digests {@link #session} is named by), so that a
+     * password change or the user's deletion can end them all; lives as long as the newest
+     * session can.
+     */
+    public String sessionsOfUser(String userId) {
+        return prefix + "user-sessions:" + userId;
     }
 
     /**
