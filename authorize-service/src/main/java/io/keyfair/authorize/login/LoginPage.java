@@ -112,21 +112,23 @@ public class LoginPage {
                 return render(401, headers, p, returnPath, username, FAILED);
             }
             String address = clientAddress(http);
-            return throttle.blockedFor(username, address).flatMap(blocked -> {
-                if (blocked.isPresent()) {
+            // counted before the (slow) password check: parallel attempts cannot get past the limit
+            return throttle.admit(username, address).flatMap(refused -> {
+                if (refused.isPresent()) {
                     audit.recordFailure("login.throttled", p.map(x -> x.client().clientId()).orElse(null), null, Map.of());
-                    return tooMany(headers, p, returnPath, username, blocked.get());
+                    return tooMany(headers, p, returnPath, username, refused.get());
                 }
                 return credentials.verify(username, password).flatMap(user -> user.isPresent()
-                        ? signedIn(user.get(), username, headers, p, returnPath)
-                        : failed(username, address, headers, p, returnPath));
+                        ? signedIn(user.get(), username, address, headers, p, returnPath)
+                        : failed(headers, p, returnPath, username));
             });
         })).onFailure().recoverWithUni(errorPage::from);
     }
 
-    private Uni<Response> signedIn(String userId, String username, HttpHeaders headers, Optional<Pending> p, String returnPath) {
+    private Uni<Response> signedIn(String userId, String username, String address, HttpHeaders headers, Optional<Pending> p,
+            String returnPath) {
         // a new session id at every login: an id planted before the login is worth nothing (session fixation)
-        return throttle.reset(username)
+        return throttle.succeeded(username, address)
                 .flatMap(v -> sessions.end(headers))
                 .flatMap(v -> sessions.start(userId))
                 .flatMap(session -> next(session, p, returnPath)
@@ -140,15 +142,18 @@ public class LoginPage {
         return flow.proceed(p.get(), Optional.of(session), true, AuthorizationFlow.AFTER_POST);
     }
 
-    private Uni<Response> failed(String username, String address, HttpHeaders headers, Optional<Pending> p, String returnPath) {
+    /** The attempt stays counted as a failure by the throttle. */
+    private Uni<Response> failed(HttpHeaders headers, Optional<Pending> p, String returnPath, String username) {
         audit.recordFailure("login.failed", p.map(x -> x.client().clientId()).orElse(null), null, Map.of());
-        return throttle.recordFailure(username, address).flatMap(v -> render(401, headers, p, returnPath, username, FAILED));
+        return render(401, headers, p, returnPath, username, FAILED);
     }
 
     private Uni<Response> tooMany(HttpHeaders headers, Optional<Pending> p, String returnPath, String username, Duration wait) {
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
         long minutes = (seconds + 59) / 60;
-        String message = "Too many failed sign-in attempts. Try again in " + minutes + (minutes == 1 ? " minute." : " minutes.");
+        String message = "Too many failed sign-in attempts. Try again in "
+                + (seconds < 60 ? seconds + (seconds == 1 ? " second." : " seconds.")
+                        : minutes + (minutes == 1 ? " minute." : " minutes."));
         return render(429, headers, p, returnPath, username, message)
                 .map(r -> Response.fromResponse(r).header("Retry-After", Long.toString(seconds)).build());
     }

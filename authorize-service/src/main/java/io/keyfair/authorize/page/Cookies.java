@@ -3,8 +3,17 @@ package io.keyfair.authorize.page;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 
-/** Our cookies: always `HttpOnly`, `SameSite=Lax`, `Path=/`, and `Secure` under an https issuer. */
+/**
+ * Our cookies: always `HttpOnly`, `SameSite=Lax`, `Path=/`, never `Domain`, and `Secure` under an
+ * https issuer.
+ */
 public final class Cookies {
+
+    /**
+     * The prefix of a cookie the browser keeps only if `Secure`, `Path=/` and without `Domain`
+     * (RFC 6265bis §4.1.3.2), as {@link #set} writes them under https: no subdomain can set it.
+     */
+    public static final String HOST_PREFIX = "__Host-";
 
     private Cookies() {
     }

@@ -29,7 +29,7 @@ public class Csrf {
     Csrf(Links links) {
         this.links = links;
         // under https the __Host- prefix stops a sibling subdomain from planting its own token
-        this.cookieName = links.secure() ? "__Host-kf_csrf" : "kf_csrf";
+        this.cookieName = links.secure() ? Cookies.HOST_PREFIX + "kf_csrf" : "kf_csrf";
     }
 
     /** The token for a page with a form: the browser's current one, or a new one to set. */

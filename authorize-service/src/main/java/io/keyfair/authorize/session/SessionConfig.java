@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Login sessions: a random id in the `kf_session` cookie, the state in Redis. */
+/** Login sessions: a random id in the session cookie ({@link SessionCookie}), the state in Redis. */
 @ConfigMapping(prefix = "keyfair.authorize.session")
 public interface SessionConfig {
 

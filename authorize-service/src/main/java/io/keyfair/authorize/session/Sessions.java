@@ -1,7 +1,9 @@
 package io.keyfair.authorize.session;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -13,49 +15,62 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.keyfair.authorize.page.Cookies;
-import io.keyfair.authorize.page.Links;
 import io.keyfair.common.redis.RedisKeys;
 import io.keyfair.common.secret.Secrets;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.redis.datasource.value.GetExArgs;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
-import io.quarkus.redis.datasource.value.SetArgs;
+import io.quarkus.redis.datasource.set.ReactiveSetCommands;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Login sessions in Redis under the SHA-256 of a 256-bit random cookie value, with an idle
- * timeout (renewed on each use) and an absolute one (from the login).
+ * timeout (renewed on each use) and an absolute one (from the login). Each user's sessions are
+ * also listed in a per-user index, so that a password change or the user's deletion ends every
+ * one of them (CONTRACT.md, Logout); the index lives as long as its newest session can, and an
+ * entry whose session already expired is harmless.
  */
 @ApplicationScoped
 public class Sessions {
 
-    /** The session cookie's name (CONTRACT.md). */
-    public static final String COOKIE = "kf_session";
-
     private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
+
+    /**
+     * KEYS[1] = the session, KEYS[2] = its user's index; ARGV = data, TTL s, digest, index TTL s.
+     * One step, so no session exists that the index does not list.
+     */
+    private static final String START = """
+            redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+            redis.call('SADD', KEYS[2], ARGV[3])
+            redis.call('EXPIRE', KEYS[2], ARGV[4])
+            return 1""";
 
     /** What Redis holds for a session. */
     @RegisterForReflection
     record Stored(@JsonProperty("user_id") String userId, @JsonProperty("auth_time") long authTime) {
     }
 
+    private final ReactiveRedisDataSource redis;
     private final ReactiveValueCommands<String, String> values;
+    private final ReactiveSetCommands<String, String> sets;
     private final RedisKeys keys;
     private final ObjectMapper json;
     private final SessionConfig config;
-    private final Links links;
+    private final SessionCookie cookie;
     private final Pool pool;
 
-    Sessions(ReactiveRedisDataSource redis, RedisKeys keys, ObjectMapper json, SessionConfig config, Links links, Pool pool) {
+    Sessions(ReactiveRedisDataSource redis, RedisKeys keys, ObjectMapper json, SessionConfig config, SessionCookie cookie,
+            Pool pool) {
+        this.redis = redis;
         this.values = redis.value(String.class);
+        this.sets = redis.set(String.class);
         this.keys = keys;
         this.json = json;
         this.config = config;
-        this.links = links;
+        this.cookie = cookie;
         this.pool = pool;
     }
 
@@ -68,7 +83,27 @@ public class Sessions {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        return values.set(key(session.id()), data, new SetArgs().ex(ttlFor(session))).replaceWith(session);
+        String digest = digest(session.id());
+        // every later session of the user ends no later than this one can
+        return redis.execute("EVAL", START, "2", keys.session(digest), keys.sessionsOfUser(userId), data,
+                Long.toString(ttlFor(session).toSeconds()), digest, Long.toString(config.maxAge().toSeconds()))
+                .replaceWith(session);
+    }
+
+    /**
+     * Ends every session of the user (password changed, user deleted): each browser signed in
+     * as them needs the user again.
+     */
+    public Uni<Void> endAll(String userId) {
+        String index = keys.sessionsOfUser(userId);
+        return sets.smembers(index).flatMap(digests -> {
+            List<String> doomed = new ArrayList<>();
+            for (String digest : digests) {
+                doomed.add(keys.session(digest));
+            }
+            doomed.add(index);
+            return redis.key(String.class).del(doomed.toArray(String[]::new));
+        }).replaceWithVoid();
     }
 
     /**
@@ -76,11 +111,11 @@ public class Sessions {
      * starts again.
      */
     public Uni<Optional<Session>> find(HttpHeaders headers) {
-        String id = Cookies.read(headers, COOKIE);
+        String id = cookie.read(headers);
         if (id == null || !ID.matcher(id).matches()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return values.getex(key(id), new GetExArgs().ex(config.idleTimeout())).flatMap(data -> {
+        return values.getex(keys.session(digest(id)), new GetExArgs().ex(config.idleTimeout())).flatMap(data -> {
             if (data == null) {
                 return Uni.createFrom().item(Optional.<Session>empty());
             }
@@ -97,22 +132,25 @@ public class Sessions {
 
     /** Ends the browser's session, if any. */
     public Uni<Void> end(HttpHeaders headers) {
-        String id = Cookies.read(headers, COOKIE);
+        String id = cookie.read(headers);
         return id == null || !ID.matcher(id).matches() ? Uni.createFrom().voidItem() : end(id);
     }
 
     private Uni<Void> end(String id) {
-        return values.getdel(key(id)).replaceWithVoid();
+        String digest = digest(id);
+        return values.getdel(keys.session(digest)).flatMap(data -> data == null
+                ? Uni.createFrom().voidItem()
+                : sets.srem(keys.sessionsOfUser(read(data).userId()), digest).replaceWithVoid());
     }
 
     /** The `Set-Cookie` value that hands the session to the browser. */
     public String cookie(Session session) {
-        return Cookies.set(COOKIE, session.id(), links.secure());
+        return cookie.set(session.id());
     }
 
     /** The `Set-Cookie` value that removes the session cookie. */
     public String clearCookie() {
-        return Cookies.clear(COOKIE, links.secure());
+        return cookie.clear();
     }
 
     /** Idle timeout, cut short by the absolute one. */
@@ -134,8 +172,8 @@ public class Sessions {
         }
     }
 
-    private String key(String id) {
+    private static String digest(String id) {
         // Redis holds the digest: whoever reads Redis cannot take over a session
-        return keys.session(HexFormat.of().formatHex(Secrets.sha256(id)));
+        return HexFormat.of().formatHex(Secrets.sha256(id));
     }
 }

@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.keyfair.authorize.session.Sessions;
 import io.keyfair.common.admin.AdminCaller;
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.error.OAuthException;
@@ -40,13 +41,16 @@ public class UsersAdmin {
     private final AuditLog audit;
     private final AdminCaller caller;
     private final RevocationList revocations;
+    private final Sessions sessions;
 
-    UsersAdmin(Users users, PasswordHasher hasher, AuditLog audit, AdminCaller caller, RevocationList revocations) {
+    UsersAdmin(Users users, PasswordHasher hasher, AuditLog audit, AdminCaller caller, RevocationList revocations,
+            Sessions sessions) {
         this.users = users;
         this.hasher = hasher;
         this.audit = audit;
         this.caller = caller;
         this.revocations = revocations;
+        this.sessions = sessions;
     }
 
     @POST
@@ -91,6 +95,8 @@ public class UsersAdmin {
                     }
                     return u;
                 })
+                // whoever signed in with the old password (perhaps the reason for the change) is out
+                .call(u -> in.password() == null ? Uni.createFrom().voidItem() : sessions.endAll(u.id.toString()))
                 // the field names only: never the values (a password above all)
                 .call(u -> audit.record("user.updated", null, u.id.toString(), actor, Map.of("fields", new TreeSet<>(in.given()).toString())))
                 .map(UserView::of);
@@ -108,7 +114,8 @@ public class UsersAdmin {
                     if (!deleted) {
                         throw notFound();
                     }
-                    return audit.record("user.deleted", null, uuid.toString(), actor, Map.of());
+                    return sessions.endAll(uuid.toString())
+                            .call(v -> audit.record("user.deleted", null, uuid.toString(), actor, Map.of()));
                 })
                 .map(v -> Response.noContent().build());
     }

@@ -2,6 +2,7 @@ package io.keyfair.authorize.login;
 
 import static io.keyfair.authorize.TestRequests.params;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
@@ -13,9 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -24,19 +31,30 @@ import org.junit.jupiter.api.Test;
 import io.keyfair.authorize.Browser;
 import io.keyfair.authorize.TestClients;
 import io.keyfair.authorize.TestUsers;
+import io.keyfair.common.redis.RedisKeys;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.token.TokenSigner;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
 class LoginTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     @Inject
     Pool pool;
+
+    @Inject
+    RedisKeys keys;
+
+    @Inject
+    ReactiveRedisDataSource redis;
 
     @Inject
     TokenSigner signer;
@@ -144,23 +162,102 @@ class LoginTest {
     }
 
     @Test
-    void repeatedFailuresForOneAccountAreThrottledWith429AndRetryAfter() {
+    void repeatedFailuresForOneAccountFromOneAddressAreThrottledWith429AndRetryAfter() {
         TestUsers.Created user = TestUsers.create(signer);
         Browser browser = new Browser();
         Response page = loginPageFor(browser);
         for (int i = 0; i < 5; i++) {
             typing(browser, page, user.username(), "wrong-password-" + i).then().statusCode(401);
         }
-        // even the right password waits now, and from another address too
-        Browser elsewhere = new Browser();
-        for (Response r : List.of(typing(browser, page, user.username(), user.password()),
-                elsewhere.login(loginPageFor(elsewhere), user))) {
-            r.then().statusCode(429).contentType(startsWith("text/html")).body(containsString("name=\"password\""));
-            long retryAfter = Long.parseLong(r.header("Retry-After"));
-            assertTrue(retryAfter > 0 && retryAfter <= 900, "Retry-After " + retryAfter);
-        }
+        // even the right password waits now, from this address
+        Response r = typing(browser, page, user.username(), user.password());
+        r.then().statusCode(429).contentType(startsWith("text/html")).body(containsString("name=\"password\""));
+        long retryAfter = Long.parseLong(r.header("Retry-After"));
+        assertTrue(retryAfter > 0 && retryAfter <= 900, "Retry-After " + retryAfter);
         assertNull(browser.cookies.get("kf_session"));
-        assertNull(elsewhere.cookies.get("kf_session"));
+    }
+
+    @Test
+    void failuresFromAnotherAddressDoNotLockTheSellerOut() {
+        TestUsers.Created seller = TestUsers.create(signer);
+        Browser attacker = new Browser();
+        Response page = loginPageFor(attacker);
+        for (int i = 0; i < 20; i++) {
+            int status = typing(attacker, page, seller.username(), "guess-" + i).statusCode();
+            assertTrue(status == 401 || status == 429, "attempt " + i + ": " + status);
+        }
+        typing(attacker, page, seller.username(), seller.password()).then().statusCode(429);
+
+        Browser own = new Browser();
+        own.login(loginPageFor(own), seller).then().statusCode(303);
+        assertNotNull(own.cookies.get("kf_session"));
+    }
+
+    @Test
+    void theWaitDoublesWithEachFailurePastTheLimit() throws InterruptedException {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        Response page = loginPageFor(browser);
+        for (int i = 0; i < 5; i++) {
+            typing(browser, page, user.username(), "wrong-" + i).then().statusCode(401);
+        }
+        Response first = typing(browser, page, user.username(), "wrong-5");
+        first.then().statusCode(429);
+        long firstWait = Long.parseLong(first.header("Retry-After"));
+        assertTrue(firstWait >= 1 && firstWait <= 2, "the first delay (2 s in tests): " + firstWait);
+
+        Thread.sleep(firstWait * 1000 + 200);
+        typing(browser, page, user.username(), "wrong-6").then().statusCode(401); // checked again, and wrong
+        Response second = typing(browser, page, user.username(), "wrong-7");
+        second.then().statusCode(429);
+        long secondWait = Long.parseLong(second.header("Retry-After"));
+        assertTrue(secondWait > firstWait, firstWait + " s, then " + secondWait + " s");
+        assertTrue(secondWait <= 4, "twice the first delay: " + secondWait);
+    }
+
+    @Test
+    void parallelWrongPasswordsAreCountedBeforeTheCheckSoOnlyTheLimitIsChecked() throws Exception {
+        TestUsers.Created user = TestUsers.create(signer);
+        TestClients.Created client = TestClients.thirdParty().create(pool);
+        Browser browser = new Browser();
+        Response page = browser.follow(browser.authorize(params(client, "openid")));
+        page.then().statusCode(200);
+        Map<String, String> form = new HashMap<>(Browser.hidden(page.asString()));
+        form.put("username", user.username());
+        form.put("password", "wrong-password");
+        Map<String, String> cookies = Map.copyOf(browser.cookies);
+
+        ExecutorService pool24 = Executors.newFixedThreadPool(24);
+        List<Integer> statuses = new ArrayList<>();
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                answers.add(pool24.submit(() -> given().redirects().follow(false).cookies(cookies)
+                        .header("X-Forwarded-For", browser.address).header("Origin", Browser.ORIGIN)
+                        .contentType("application/x-www-form-urlencoded").formParams(form).post("/login").statusCode()));
+            }
+            for (Future<Integer> f : answers) {
+                statuses.add(f.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool24.shutdownNow();
+        }
+
+        assertEquals(5, statuses.stream().filter(s -> s == 401).count(), "only the limit got its password checked: " + statuses);
+        assertEquals(19, statuses.stream().filter(s -> s == 429).count(), statuses.toString());
+        assertEquals("5", redis.hash(String.class)
+                .hget(keys.loginFailuresOfAccountAtAddress(user.username(), browser.address), "failures")
+                .await().atMost(WAIT), "the pair's failures in Redis");
+        // the refused ones never reached the password check, which is what records login.failed
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertEquals(5, auditEvents("login.failed", client.clientId()));
+            assertEquals(19, auditEvents("login.throttled", client.clientId()));
+        });
+    }
+
+    private long auditEvents(String type, String clientId) {
+        return pool.preparedQuery("select count(*) as n from audit_events where type = $1 and client_id = $2")
+                .execute(Tuple.of(type, clientId)).await().atMost(WAIT).iterator().next().getLong("n");
     }
 
     @Test
@@ -179,6 +276,14 @@ class LoginTest {
     }
 
     @Test
+    void successfulLoginsDoNotCountTowardsTheAddressLimit() {
+        Browser browser = new Browser();
+        for (int i = 0; i < 21; i++) {
+            browser.login(browser.get("/login"), TestUsers.create(signer)).then().statusCode(303);
+        }
+    }
+
+    @Test
     void successfulLoginClearsTheAccountsFailureCount() {
         TestUsers.Created user = TestUsers.create(signer);
         Browser browser = new Browser();
@@ -187,11 +292,11 @@ class LoginTest {
             typing(browser, page, user.username(), "wrong-" + i).then().statusCode(401);
         }
         browser.login(page, user).then().statusCode(303);
-        Browser again = new Browser();
-        Response page2 = loginPageFor(again);
+        Response page2 = browser.get("/login"); // signed in now: an authorization would go to consent
         for (int i = 0; i < 4; i++) {
-            typing(again, page2, user.username(), "wrong-again-" + i).then().statusCode(401);
+            typing(browser, page2, user.username(), "wrong-again-" + i).then().statusCode(401);
         }
+        browser.login(page2, user).then().statusCode(303);
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -28,9 +29,11 @@ import io.keyfair.authorize.Browser;
 import io.keyfair.authorize.TestClients;
 import io.keyfair.authorize.TestRequests;
 import io.keyfair.authorize.TestUsers;
+import io.keyfair.common.redis.RedisKeys;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.token.TokenSigner;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -50,6 +53,12 @@ class UsersAdminTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    RedisKeys keys;
+
+    @Inject
+    ReactiveRedisDataSource redis;
 
     private RequestSpecification admin() {
         return given().auth().oauth2(TestUsers.admin(signer)).contentType("application/json");
@@ -177,6 +186,61 @@ class UsersAdminTest {
         Response login = browser.follow(browser.authorize(TestRequests.params(client, "openid")));
         browser.login(login, user).then().statusCode(401);
         browser.login(login, new TestUsers.Created(user.id(), user.username(), "a brand new password")).then().statusCode(303);
+    }
+
+    private static Browser signedIn(TestUsers.Created user) {
+        Browser browser = new Browser();
+        browser.login(browser.get("/login"), user).then().statusCode(303);
+        browser.get("/account/apps").then().statusCode(200);
+        return browser;
+    }
+
+    private static void sentToLogin(Browser browser) {
+        browser.get("/account/apps").then().statusCode(302).header("Location", startsWith(TestUsers.ISSUER + "/login"));
+    }
+
+    private boolean sessionInRedis(Browser browser) {
+        String digest = HexFormat.of().formatHex(Secrets.sha256(browser.cookies.get("kf_session")));
+        return redis.key(String.class).exists(keys.session(digest)).await().atMost(WAIT);
+    }
+
+    @Test
+    void passwordChangeEndsEverySessionOfTheUser() {
+        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created other = TestUsers.create(signer);
+        Browser laptop = signedIn(user);
+        Browser phone = signedIn(user);
+        Browser someoneElse = signedIn(other);
+
+        admin().body(Map.of("password", "a brand new password")).patch("/admin/users/" + user.id()).then().statusCode(200);
+
+        assertFalse(sessionInRedis(laptop));
+        sentToLogin(laptop);
+        sentToLogin(phone);
+        someoneElse.get("/account/apps").then().statusCode(200);
+    }
+
+    @Test
+    void patchWithoutAPasswordKeepsTheSessions() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = signedIn(user);
+        admin().body(Map.of("name", "Renamed")).patch("/admin/users/" + user.id()).then().statusCode(200);
+        browser.get("/account/apps").then().statusCode(200);
+    }
+
+    @Test
+    void deletingTheUserEndsEverySessionInRedis() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser laptop = signedIn(user);
+        Browser phone = signedIn(user);
+
+        admin().delete("/admin/users/" + user.id()).then().statusCode(204);
+
+        assertFalse(sessionInRedis(laptop), "the session is gone, not only refused");
+        assertFalse(sessionInRedis(phone));
+        assertFalse(redis.key(String.class).exists(keys.sessionsOfUser(user.id())).await().atMost(WAIT), "and its index");
+        sentToLogin(laptop);
+        sentToLogin(phone);
     }
 
     @Test

@@ -77,9 +77,18 @@ public class RedisKeys {
         return prefix + "revoked:mirror-sweep";
     }
 
-    /** A login session. */
+    /** A login session, by the SHA-256 of its cookie value. */
     public String session(String sessionId) {
         return prefix + "session:" + sessionId;
+    }
+
+    /**
+     * The sessions of one user (a set of the digests {@link #session} is named by), so that a
+     * password change or the user's deletion can end them all; lives as long as the newest
+     * session can.
+     */
+    public String sessionsOfUser(String userId) {
+        return prefix + "user-sessions:" + userId;
     }
 
     /**
@@ -95,9 +104,13 @@ public class RedisKeys {
         return prefix + "authz-request-rate:" + address;
     }
 
-    /** Failed logins for one account name within the throttling window. */
-    public String loginFailuresOfAccount(String username) {
-        return prefix + "login-fail:account:" + username;
+    /**
+     * Failed logins for one account name from one client address, and until when the pair must
+     * wait (a hash); lives for the throttling window after its last failure and delay. The
+     * address comes first: it never holds a `|`, so no two pairs share a key.
+     */
+    public String loginFailuresOfAccountAtAddress(String username, String address) {
+        return prefix + "login-fail:pair:" + address + "|" + username;
     }
 
     /** Failed logins from one client address within the throttling window. */

@@ -1,0 +1,73 @@
+package io.keyfair.authorize.session;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HexFormat;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.keyfair.authorize.Browser;
+import io.keyfair.authorize.TestUsers;
+import io.keyfair.common.redis.RedisKeys;
+import io.keyfair.common.secret.Secrets;
+import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.token.TokenSigner;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(TestDatabase.class)
+class SessionsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    TokenSigner signer;
+
+    @Inject
+    RedisKeys keys;
+
+    @Inject
+    ReactiveRedisDataSource redis;
+
+    @Inject
+    SessionConfig config;
+
+    private static String digest(Browser browser) {
+        return HexFormat.of().formatHex(Secrets.sha256(browser.cookies.get("kf_session")));
+    }
+
+    private boolean indexed(String userId, String digest) {
+        return redis.set(String.class).sismember(keys.sessionsOfUser(userId), digest).await().atMost(WAIT);
+    }
+
+    @Test
+    void aNewSessionIsListedInItsUsersIndexWhichOutlivesIt() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        browser.login(browser.get("/login"), user).then().statusCode(303);
+
+        assertTrue(indexed(user.id(), digest(browser)));
+        long indexTtl = redis.key(String.class).ttl(keys.sessionsOfUser(user.id())).await().atMost(WAIT);
+        long sessionTtl = redis.key(String.class).ttl(keys.session(digest(browser))).await().atMost(WAIT);
+        assertTrue(indexTtl >= config.maxAge().toSeconds() - 60, "index TTL " + indexTtl + " s, at least the max age");
+        assertTrue(indexTtl > sessionTtl, indexTtl + " s > " + sessionTtl + " s");
+    }
+
+    @Test
+    void logoutTakesTheSessionOutOfTheIndex() {
+        TestUsers.Created user = TestUsers.create(signer);
+        Browser browser = new Browser();
+        browser.login(browser.get("/login"), user).then().statusCode(303);
+        String digest = digest(browser);
+
+        browser.get("/logout").then().statusCode(200);
+
+        assertFalse(indexed(user.id(), digest));
+    }
+}
