@@ -76,10 +76,14 @@ public class ClientAuthenticator {
             throw OAuthException.invalidClient(FAILED, credentials.basic()).withDetail("client id longer than 32 characters");
         }
         String address = request.clientAddress();
-        return throttle.isThrottled(credentials.clientId(), address).flatMap(throttled -> throttled
-                ? refuseThrottled(credentials, address)
-                : clients.find(credentials.clientId()).map(found -> check(credentials, found))
-                        .flatMap(outcome -> settle(credentials, address, outcome)));
+        return throttle.isThrottled(credentials.clientId(), address)
+                .flatMap(throttled -> throttled ? refuseThrottled(credentials, address) : verify(credentials, address));
+    }
+
+    private Uni<AuthenticatedClient> verify(Credentials credentials, String address) {
+        return clients.find(credentials.clientId())
+                .map(found -> check(credentials, found))
+                .flatMap(outcome -> settle(credentials, address, outcome));
     }
 
     /** While throttled even the right secret is refused; the attempt counts, the window stays. */
