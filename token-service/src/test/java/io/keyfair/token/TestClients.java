@@ -60,6 +60,12 @@ public final class TestClients {
         return this;
     }
 
+    /** The registered `token_endpoint_auth_method`; a secret is made unless it is `none` or `private_key_jwt`. */
+    public TestClients authMethod(String value) {
+        this.authMethod = value;
+        return this;
+    }
+
     public TestClients algorithm(String value) {
         this.algorithm = value;
         return this;
@@ -82,7 +88,7 @@ public final class TestClients {
 
     public Created create(Pool pool) {
         String id = Secrets.newClientId();
-        String secret = "none".equals(authMethod) ? null : Secrets.newSecret();
+        String secret = "none".equals(authMethod) || "private_key_jwt".equals(authMethod) ? null : Secrets.newSecret();
         pool.preparedQuery("""
                 insert into clients (client_id, client_name, redirect_uris, grant_types, scope, token_endpoint_auth_method,
                                      id_token_signed_response_alg, access_token_ttl, status, refresh_grace_seconds,

@@ -45,13 +45,15 @@ public class AuditLog {
 
     /**
      * Records a failure without making the caller wait or fail on it: the client's answer must
-     * not depend on the audit table, but a lost event is logged.
+     * not depend on the audit table, but a lost event is logged. The log line shows the values
+     * through {@link LogSafe}, since the client id and the detail may be what a request sent.
      */
     public void recordFailure(String type, String clientId, String userId, Map<String, ?> detail) {
-        LOG.infof("%s client=%s user=%s %s", type, clientId, userId, detail == null ? "" : detail);
+        LOG.infof("%s client=%s user=%s %s", type, LogSafe.of(clientId), LogSafe.of(userId),
+                detail == null ? "" : LogSafe.of(detail));
         record(type, clientId, userId, null, detail).subscribe().with(
                 ok -> {
                 },
-                e -> LOG.warnf("audit event %s not written: %s", type, e.getMessage()));
+                e -> LOG.warnf("audit event %s not written: %s", type, LogSafe.of(e.getMessage())));
     }
 }

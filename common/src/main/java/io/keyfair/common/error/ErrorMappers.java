@@ -11,6 +11,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import io.keyfair.common.audit.LogSafe;
+
 /**
  * Turns every failure into an RFC 6749 §5.2 JSON error. Only the public description leaves the
  * server; exception messages, class names and SQL stay in the logs.
@@ -19,19 +21,20 @@ public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
+    /** Logs the private detail (which may quote the request, hence sanitized) and sends only the description. */
     @ServerExceptionMapper
     public Response oauth(OAuthException e) {
         if (e.status() >= 500) {
-            LOG.errorf("%s: %s", e.error().code(), e.getMessage());
-        } else {
-            LOG.debugf("%s: %s", e.error().code(), e.getMessage());
+            LOG.errorf("%s: %s", e.error().code(), LogSafe.of(e.getMessage()));
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debugf("%s: %s", e.error().code(), LogSafe.of(e.getMessage()));
         }
         return render(e);
     }
 
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
-        LOG.debugf("malformed JSON body: %s", e.getOriginalMessage());
+        LOG.debugf("malformed JSON body: %s", LogSafe.of(e.getOriginalMessage()));
         return render(OAuthException.invalidRequest("The request body is not valid JSON of the expected shape"));
     }
 
@@ -82,7 +85,7 @@ public class ErrorMappers {
             builder.type(MediaType.APPLICATION_JSON_TYPE).entity(new ErrorBody(e.error().code(), e.description()));
         }
         e.headers().forEach(builder::header);
-        if (e.error() == OAuthError.TOO_MANY_REQUESTS && !e.headers().containsKey("Retry-After")) {
+        if (e.status() == 429 && !e.headers().containsKey("Retry-After")) {
             builder.header("Retry-After", "1");
         }
         return builder.build();

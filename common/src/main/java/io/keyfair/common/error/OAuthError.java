@@ -26,7 +26,9 @@ public enum OAuthError {
     NOT_FOUND("not_found", 404),
     CONFLICT("conflict", 409),
     REQUEST_TOO_LARGE("invalid_request", 413),
-    TOO_MANY_REQUESTS("too_many_requests", 429);
+    TOO_MANY_REQUESTS("too_many_requests", 429),
+    // CONTRACT.md "Errors, limits, bad input": every limit answers 429 rate_limited with Retry-After
+    RATE_LIMITED("rate_limited", 429);
 
     private final String code;
     private final int status;

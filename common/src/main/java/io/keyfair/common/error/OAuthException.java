@@ -1,15 +1,18 @@
 package io.keyfair.common.error;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
- * A failure a client is told about. The description is public; the detail is for logs only and
- * must never hold a secret, code or token.
+ * A failure a client is told about. The description is public; the detail is the precise reason,
+ * for logs and audit only (as node oidc-provider's `error_detail`), and must never hold a secret,
+ * code or token.
  */
 public final class OAuthException extends RuntimeException {
 
     private final OAuthError error;
     private final String description;
+    private final String detail;
     private final int status;
     private final Map<String, String> headers;
     private final boolean withBody;
@@ -24,6 +27,7 @@ public final class OAuthException extends RuntimeException {
         this.error = error;
         this.status = status;
         this.description = description;
+        this.detail = detail;
         this.headers = headers;
         this.withBody = withBody;
     }
@@ -40,6 +44,16 @@ public final class OAuthException extends RuntimeException {
     public static OAuthException invalidClient(String description, boolean basicUsed) {
         Map<String, String> headers = basicUsed ? Map.of("WWW-Authenticate", "Basic realm=\"keyfair\"") : Map.of();
         return new OAuthException(OAuthError.INVALID_CLIENT, 401, description, null, headers);
+    }
+
+    /**
+     * CONTRACT.md: 429 `rate_limited` with `Retry-After`, the whole seconds until the caller may
+     * try again (at least 1).
+     */
+    public static OAuthException rateLimited(Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return new OAuthException(OAuthError.RATE_LIMITED, 429, "Too many requests; retry after " + seconds + " seconds",
+                null, Map.of("Retry-After", Long.toString(seconds)));
     }
 
     public static OAuthException invalidGrant(String description) {
@@ -108,6 +122,11 @@ public final class OAuthException extends RuntimeException {
 
     public String description() {
         return description;
+    }
+
+    /** The private reason, or null when the description says it all. Never sent to the client. */
+    public String detail() {
+        return detail;
     }
 
     public int status() {

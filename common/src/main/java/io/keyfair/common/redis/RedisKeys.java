@@ -118,6 +118,15 @@ public class RedisKeys {
         return prefix + "login-fail:address:" + address;
     }
 
+    /**
+     * Failed client authentications of one client id from one client address within the
+     * throttling window (token-service's `ClientAuthThrottle`). The address holds only the
+     * characters of an IP literal, so the last `@` separates it from the id.
+     */
+    public String clientAuthFailures(String clientId, String address) {
+        return prefix + "client-auth-fail:" + clientId + "@" + address;
+    }
+
     /** Channel on which the registry names a client whose record changed. */
     public String clientChangesChannel() {
         return prefix + "client-changes";

@@ -10,6 +10,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -28,6 +29,7 @@ import io.keyfair.token.token.AuthenticatedClient;
 import io.keyfair.token.token.ClientAuthenticator;
 import io.keyfair.token.token.TokenRequest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * RFC 7662 token introspection for authenticated confidential clients. The admin client and
@@ -62,8 +64,9 @@ public class IntrospectionEndpoint {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> introspect(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        TokenRequest request = TokenRequest.of(form, authorization);
+    public Uni<Response> introspect(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpServerRequest http) {
+        TokenRequest request = TokenRequest.of(form, authorization, http);
         return authenticator.authenticate(request).flatMap(caller -> {
             // §2.1: the endpoint is for protected resources, which authenticate
             if (!caller.confidential()) {

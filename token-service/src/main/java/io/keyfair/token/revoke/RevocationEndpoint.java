@@ -7,6 +7,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -21,6 +22,7 @@ import io.keyfair.token.token.AuthenticatedClient;
 import io.keyfair.token.token.ClientAuthenticator;
 import io.keyfair.token.token.TokenRequest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * RFC 7009 token revocation. A client revokes its own access tokens (by `jti`, at once for every
@@ -48,8 +50,9 @@ public class RevocationEndpoint {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> revoke(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        TokenRequest request = TokenRequest.of(form, authorization);
+    public Uni<Response> revoke(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpServerRequest http) {
+        TokenRequest request = TokenRequest.of(form, authorization, http);
         return authenticator.authenticate(request).flatMap(client -> {
             String token = request.required("token");
             // a JWT has dots; our refresh tokens are hex

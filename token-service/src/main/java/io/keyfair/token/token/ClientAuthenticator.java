@@ -12,68 +12,146 @@ import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.client.ClientDirectory;
 import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.token.token.ClientAuthThrottle.Counted;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3):
- * `client_secret_basic`, `client_secret_post`, and `none` for public clients.
+ * Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3) in
+ * fixed steps: read the credentials, refuse an id no client can have, refuse a throttled
+ * (client id, address), then check the client's registered `token_endpoint_auth_method`, its
+ * secret and its status. Every failure is counted per client id and address
+ * ({@link ClientAuthThrottle}); past the limit the answer is 429. The client is told only
+ * "Client authentication failed"; the precise reason is the exception's private detail and the
+ * audit event's `reason`, and is audited once per window (its first failure and the moment the
+ * throttle trips), so wrong secrets cannot fill the audit table.
  */
 @ApplicationScoped
 public class ClientAuthenticator {
 
+    /** Registered ids are 32 characters: longer ones are never looked up, counted or audited. */
+    static final int MAX_CLIENT_ID_LENGTH = 32;
+
+    static final String FAILED = "Client authentication failed";
+
+    static final String CLIENT_SECRET_BASIC = "client_secret_basic";
+    static final String CLIENT_SECRET_POST = "client_secret_post";
+    static final String PRIVATE_KEY_JWT = "private_key_jwt";
+
     private final ClientDirectory clients;
+    private final ClientAuthThrottle throttle;
     private final AuditLog audit;
 
-    ClientAuthenticator(ClientDirectory clients, AuditLog audit) {
+    ClientAuthenticator(ClientDirectory clients, ClientAuthThrottle throttle, AuditLog audit) {
         this.clients = clients;
+        this.throttle = throttle;
         this.audit = audit;
     }
 
-    /** Longer ids are never looked up (registered ids are 32 characters). */
-    private static final int MAX_CLIENT_ID_LENGTH = 64;
-
+    /** @param basic whether the credentials came in an `Authorization: Basic` header */
     private record Credentials(String clientId, String secret, boolean basic) {
+
+        /** The method these credentials use, in `token_endpoint_auth_method` terms. */
+        String method() {
+            return basic ? CLIENT_SECRET_BASIC : secret != null ? CLIENT_SECRET_POST : ClientRecord.AUTH_NONE;
+        }
+    }
+
+    /** What checking the credentials against the registered client gave. */
+    private sealed interface Outcome {
+    }
+
+    private record Authenticated(AuthenticatedClient client) implements Outcome {
+    }
+
+    /**
+     * @param reason the audit event's `reason`: a fixed word, never a request value
+     * @param detail the private detail of the error, for logs
+     */
+    private record Refused(String reason, String detail) implements Outcome {
     }
 
     public Uni<AuthenticatedClient> authenticate(TokenRequest request) {
         Credentials credentials = credentials(request);
         if (credentials.clientId().length() > MAX_CLIENT_ID_LENGTH) {
-            return Uni.createFrom().failure(OAuthException.invalidClient("Client authentication failed", credentials.basic()));
+            throw OAuthException.invalidClient(FAILED, credentials.basic()).withDetail("client id longer than 32 characters");
         }
-        return clients.find(credentials.clientId()).map(found -> check(credentials, found));
+        String address = request.clientAddress();
+        return throttle.isThrottled(credentials.clientId(), address)
+                .flatMap(throttled -> throttled ? refuseThrottled(credentials, address) : verify(credentials, address));
     }
 
-    private AuthenticatedClient check(Credentials credentials, Optional<ClientRecord> found) {
+    private Uni<AuthenticatedClient> verify(Credentials credentials, String address) {
+        return clients.find(credentials.clientId())
+                .map(found -> check(credentials, found))
+                .flatMap(outcome -> settle(credentials, address, outcome));
+    }
+
+    /** While throttled even the right secret is refused; the attempt counts, the window stays. */
+    private Uni<AuthenticatedClient> refuseThrottled(Credentials credentials, String address) {
+        return throttle.recordFailure(credentials.clientId(), address)
+                .map(counted -> {
+                    throw throttled(credentials, address, new Refused("attempt_while_throttled", "an attempt while throttled"), counted);
+                });
+    }
+
+    private Uni<AuthenticatedClient> settle(Credentials credentials, String address, Outcome outcome) {
+        if (outcome instanceof Authenticated authenticated) {
+            // successful authentications do not count
+            return Uni.createFrom().item(authenticated.client());
+        }
+        Refused refused = (Refused) outcome;
+        return throttle.recordFailure(credentials.clientId(), address).map(counted -> {
+            if (throttle.overLimit(counted)) {
+                throw throttled(credentials, address, refused, counted);
+            }
+            if (counted.failures() == 1) {
+                // the first failure of a window is audited; the rest of the window only counts
+                audit.recordFailure("client_auth.failed", credentials.clientId(), null,
+                        Map.of("reason", refused.reason(), "address", address));
+            }
+            throw OAuthException.invalidClient(FAILED, credentials.basic()).withDetail(refused.detail());
+        });
+    }
+
+    private OAuthException throttled(Credentials credentials, String address, Refused refused, Counted counted) {
+        if (counted.failures() == throttle.trippingCount()) {
+            // exactly one request sees the count that trips the throttle, on every replica
+            audit.recordFailure("client_auth.throttled", credentials.clientId(), null,
+                    Map.of("reason", refused.reason(), "address", address, "retry_after_seconds",
+                            counted.windowLeft().toSeconds()));
+        }
+        return OAuthException.rateLimited(counted.windowLeft())
+                .withDetail("client authentication throttled: " + refused.detail());
+    }
+
+    /** The registered client's checklist, in order; the first failed check is the reason. */
+    private static Outcome check(Credentials credentials, Optional<ClientRecord> found) {
         if (found.isEmpty()) {
-            throw fail(credentials, "unknown_client", "Client authentication failed");
+            return new Refused("unknown_client", "unknown client");
         }
         ClientRecord client = found.get();
-        boolean confidential;
-        if (client.isPublic()) {
-            // a public client has no secret; presenting one is a misconfigured or forged request
-            if (credentials.secret() != null) {
-                throw fail(credentials, "secret_for_public_client", "Client authentication failed");
-            }
-            confidential = false;
-        } else {
-            if (credentials.secret() == null) {
-                throw fail(credentials, "missing_secret", "Client authentication failed");
-            }
-            if (!client.secretMatches(credentials.secret())) {
-                throw fail(credentials, "invalid_secret", "Client authentication failed");
-            }
-            confidential = true;
+        String registered = client.tokenEndpointAuthMethod();
+        if (PRIVATE_KEY_JWT.equals(registered)) {
+            // RFC 7523 client assertions are not implemented yet: such a client cannot authenticate
+            return new Refused("auth_method_unsupported", "private_key_jwt is not supported yet");
+        }
+        // RFC 7591 §2: the client authenticates with the method it registered, and no other
+        if (!credentials.method().equals(registered)) {
+            return new Refused("auth_method_mismatch",
+                    "registered " + registered + ", used " + credentials.method());
+        }
+        boolean confidential = !client.isPublic();
+        if (confidential && credentials.secret() == null) {
+            return new Refused("missing_secret", "no client secret");
+        }
+        if (confidential && !client.secretMatches(credentials.secret())) {
+            return new Refused("invalid_secret", "wrong client secret");
         }
         // CONTRACT: pending, rejected and suspended clients get invalid_client
         if (!client.isApproved()) {
-            throw fail(credentials, "client_" + client.status().value(), "The client is not approved");
+            return new Refused("client_" + client.status().value(), "client " + client.status().value());
         }
-        return new AuthenticatedClient(client, confidential);
-    }
-
-    private OAuthException fail(Credentials credentials, String reason, String description) {
-        audit.recordFailure("client_auth.failed", credentials.clientId(), null, Map.of("reason", reason));
-        return OAuthException.invalidClient(description, credentials.basic());
+        return new Authenticated(new AuthenticatedClient(client, confidential));
     }
 
     /** Reads the credentials; RFC 6749 §2.3: exactly one authentication method per request. */
@@ -103,13 +181,13 @@ public class ClientAuthenticator {
             String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             if (colon <= 0) {
-                throw OAuthException.invalidClient("Malformed Basic credentials", true);
+                throw OAuthException.invalidClient(FAILED, true).withDetail("malformed Basic credentials: no client id");
             }
             String id = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
             String secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
             return new Credentials(id, secret.isEmpty() ? null : secret, true);
         } catch (IllegalArgumentException e) {
-            throw OAuthException.invalidClient("Malformed Basic credentials", true);
+            throw OAuthException.invalidClient(FAILED, true).withDetail("malformed Basic credentials");
         }
     }
 }

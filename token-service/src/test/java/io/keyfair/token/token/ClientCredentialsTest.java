@@ -110,8 +110,8 @@ class ClientCredentialsTest {
     }
 
     @Test
-    void postAuthenticationWorksToo() {
-        Created client = TestClients.confidential().create(pool);
+    void postAuthenticationWorksForAClientRegisteredForIt() {
+        Created client = TestClients.confidential().authMethod("client_secret_post").create(pool);
         form().formParam("grant_type", "client_credentials")
                 .formParam("client_id", client.clientId())
                 .formParam("client_secret", client.secret())
@@ -144,7 +144,7 @@ class ClientCredentialsTest {
 
     @Test
     void wrongSecretWithPostGivesInvalidClientWithoutBasicChallenge() {
-        Created client = TestClients.confidential().create(pool);
+        Created client = TestClients.confidential().authMethod("client_secret_post").create(pool);
         Response r = form().formParam("grant_type", "client_credentials").formParam("client_id", client.clientId())
                 .formParam("client_secret", "0".repeat(64)).post("/oauth/token");
         assertError(r, 401, "invalid_client");
