@@ -53,14 +53,7 @@ public class ClientAuthThrottle {
         this.config = config;
     }
 
-    /** Whether this client id has used up its failures from this address. */
-    public Uni<Boolean> isThrottled(String clientId, String address) {
-        return redis.value(String.class, Long.class).get(keys.clientAuthFailures(clientId, address))
-                .map(failures -> failures != null && failures >= config.maxFailures())
-                .onFailure().transform(ClientAuthThrottle::unavailable);
-    }
-
-    /** Counts one failure (or one attempt while throttled) and says where the window stands. */
+    /** Counts one failure and says where the window stands. */
     public Uni<Counted> recordFailure(String clientId, String address) {
         return redis.execute("EVAL", COUNT, "1", keys.clientAuthFailures(clientId, address),
                 Long.toString(config.failureWindow().toMillis()))

@@ -17,10 +17,12 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3) in
- * fixed steps: read the credentials, refuse an id no client can have, refuse a throttled
- * (client id, address), then check the client's registered `token_endpoint_auth_method`, its
- * secret and its status. Every failure is counted per client id and address
- * ({@link ClientAuthThrottle}); past the limit the answer is 429. The client is told only
+ * fixed steps: read the credentials, refuse an id no client can have, then check the client's
+ * registered `token_endpoint_auth_method`, its secret and its status. Every failure is counted per
+ * client id and address ({@link ClientAuthThrottle}); past the limit the answer is 429. Only
+ * failures touch Redis: a client presenting its right credentials is never slowed by the throttle
+ * (its secret is 256 random bits, so a right guess is not a risk the throttle has to stop), which
+ * keeps the token endpoint free of a Redis round trip. The client is told only
  * "Client authentication failed"; the precise reason is the exception's private detail and the
  * audit event's `reason`, and is audited once per window (its first failure and the moment the
  * throttle trips), so wrong secrets cannot fill the audit table.
@@ -76,22 +78,9 @@ public class ClientAuthenticator {
             throw OAuthException.invalidClient(FAILED, credentials.basic()).withDetail("client id longer than 32 characters");
         }
         String address = request.clientAddress();
-        return throttle.isThrottled(credentials.clientId(), address)
-                .flatMap(throttled -> throttled ? refuseThrottled(credentials, address) : verify(credentials, address));
-    }
-
-    private Uni<AuthenticatedClient> verify(Credentials credentials, String address) {
         return clients.find(credentials.clientId())
                 .map(found -> check(credentials, found))
                 .flatMap(outcome -> settle(credentials, address, outcome));
-    }
-
-    /** While throttled even the right secret is refused; the attempt counts, the window stays. */
-    private Uni<AuthenticatedClient> refuseThrottled(Credentials credentials, String address) {
-        return throttle.recordFailure(credentials.clientId(), address)
-                .map(counted -> {
-                    throw throttled(credentials, address, new Refused("attempt_while_throttled", "an attempt while throttled"), counted);
-                });
     }
 
     private Uni<AuthenticatedClient> settle(Credentials credentials, String address, Outcome outcome) {
