@@ -15,4 +15,11 @@ public interface RequestConfig {
      */
     @WithDefault("PT10M")
     Duration ttl();
+
+    /**
+     * How long the continuation of a framed authorization waits for the browser: the page it
+     * renders continues at once, so this only needs to cover a slow network.
+     */
+    @WithDefault("PT1M")
+    Duration framedContinuationTtl();
 }

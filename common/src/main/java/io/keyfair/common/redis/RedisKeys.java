@@ -63,6 +63,14 @@ public class RedisKeys {
         return prefix + "authz-request:" + requestId;
     }
 
+    /**
+     * A framed authorization waiting for the browser to render its continuation page (JSON: the
+     * request and the session it is bound to), by a random id; taken once.
+     */
+    public String framedContinuation(String id) {
+        return prefix + "authz-framed:" + id;
+    }
+
     /** Failed logins for one account name within the throttling window. */
     public String loginFailuresOfAccount(String username) {
         return prefix + "login-fail:account:" + username;
