@@ -1,7 +1,7 @@
 package io.keyfair.authorize.authorize;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;

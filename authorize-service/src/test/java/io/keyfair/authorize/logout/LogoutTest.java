@@ -7,9 +7,14 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
@@ -186,6 +191,23 @@ class LogoutTest {
     }
 
     @Test
+    void signingOutFromTheAccountPageEndsTheSessionAtOnce() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+        String session = s.browser().cookies.get("kf_session");
+        String page = s.browser().get("/account/apps").asString();
+        Matcher form = Pattern
+                .compile("<form method=\"post\" action=\"/logout\">(.*?)</form>", Pattern.DOTALL).matcher(page);
+        assertTrue(form.find(), "the account page has a sign-out form");
+        Map<String, String> fields = new HashMap<>(Browser.hidden(form.group(1)));
+        fields.put("confirm", "yes");
+
+        s.browser().post("/logout", fields).then().statusCode(200).body(containsString("signed out"));
+
+        assertSessionEnded(s.browser(), session);
+    }
+
+    @Test
     void aConfirmationWithoutTheCsrfTokenIsRefusedAndKeepsTheSession() {
         TestClients.Created client = client();
         SignedIn s = signIn(client);
@@ -252,7 +274,7 @@ class LogoutTest {
         SignedIn s = signIn(client);
         long now = System.currentTimeMillis() / 1000;
         String accessToken = signer.sign(new AccessToken(TestUsers.ISSUER, client.clientId(), s.user().id(), client.clientId(),
-                java.util.List.of("openid"), now, now + 300, "jti-1", "jti-1", JWSAlgorithm.RS256));
+                List.of("openid"), now, now + 300, "jti-1", "jti-1", JWSAlgorithm.RS256));
 
         assertConfirmationPage(s.browser().get("/logout?id_token_hint=" + accessToken));
         assertSessionWorks(s.browser());
