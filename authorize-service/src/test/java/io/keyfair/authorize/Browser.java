@@ -56,6 +56,11 @@ public final class Browser {
         return remember(spec().queryParams(params).get("/oauth/authorize"));
     }
 
+    /** GET /oauth/authorize as a browser loads it into an iframe (Fetch Metadata `Sec-Fetch-Dest: iframe`). */
+    public Response authorizeInFrame(Map<String, String> params) {
+        return remember(spec().header("Sec-Fetch-Dest", "iframe").queryParams(params).get("/oauth/authorize"));
+    }
+
     /** Follows redirects as long as they stay on our issuer. */
     public Response follow(Response r) {
         while ((r.statusCode() == 302 || r.statusCode() == 303) && r.header("Location").startsWith(ORIGIN + "/")) {

@@ -25,6 +25,7 @@ public final class TestClients {
     private String scope = "openid profile email seller roles offline_access";
     private String authMethod = "client_secret_basic";
     private String redirectUris = REDIRECT;
+    private String postLogoutRedirectUris = "";
     private String appType = "third_party";
     private String owner;
     private boolean trusted;
@@ -66,6 +67,12 @@ public final class TestClients {
         return this;
     }
 
+    /** Space separated. */
+    public TestClients postLogoutRedirectUris(String value) {
+        this.postLogoutRedirectUris = value;
+        return this;
+    }
+
     public TestClients trusted(String frameAncestors) {
         this.trusted = true;
         this.frameAncestors = frameAncestors;
@@ -88,12 +95,14 @@ public final class TestClients {
         String name = "Listing Sync " + id.substring(0, 6);
         pool.preparedQuery("""
                 insert into clients (client_id, client_name, logo_uri, tos_uri, policy_uri, redirect_uris, grant_types, scope,
-                                     token_endpoint_auth_method, app_type, owner_user_id, trusted, frame_ancestors, reason, status)
+                                     token_endpoint_auth_method, app_type, owner_user_id, trusted, frame_ancestors, reason, status,
+                                     post_logout_redirect_uris)
                 values ($1, $2, $3, 'https://app.example/tos', 'https://app.example/privacy', $4, $5, $6, $7, $8, $9::uuid,
-                        $10, $11, $12, $13)""")
+                        $10, $11, $12, $13, $14)""")
                 .execute(Tuple.tuple().addValue(id).addValue(name).addValue(logoUri).addValue(redirectUris)
                         .addValue(grantTypes).addValue(scope).addValue(authMethod).addValue(appType).addValue(owner)
-                        .addValue(trusted).addValue(frameAncestors).addValue(reason).addValue(status))
+                        .addValue(trusted).addValue(frameAncestors).addValue(reason).addValue(status)
+                        .addValue(postLogoutRedirectUris))
                 .await().atMost(WAIT);
         if (!"none".equals(authMethod)) {
             pool.preparedQuery("insert into client_secrets (client_id, secret_hash) values ($1, $2)")

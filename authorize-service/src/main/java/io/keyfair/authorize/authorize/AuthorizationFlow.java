@@ -18,6 +18,8 @@ import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.error.OAuthError;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.secret.Secrets;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -42,7 +44,17 @@ public class AuthorizationFlow {
     public record Pending(String id, AuthorizationRequest request, ClientRecord client) {
     }
 
+    /** What the continuation page of a framed authorization shows. */
+    public record Continuation(String url) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance framed(Continuation view);
+    }
+
     private final PendingRequests pending;
+    private final FramedContinuations continuations;
     private final Consents consents;
     private final AuthorizationCodes codes;
     private final AuthorizationResponses responses;
@@ -50,9 +62,10 @@ public class AuthorizationFlow {
     private final OAuthConfig oauth;
     private final AuditLog audit;
 
-    AuthorizationFlow(PendingRequests pending, Consents consents, AuthorizationCodes codes, AuthorizationResponses responses,
-            Links links, OAuthConfig oauth, AuditLog audit) {
+    AuthorizationFlow(PendingRequests pending, FramedContinuations continuations, Consents consents, AuthorizationCodes codes,
+            AuthorizationResponses responses, Links links, OAuthConfig oauth, AuditLog audit) {
         this.pending = pending;
+        this.continuations = continuations;
         this.consents = consents;
         this.codes = codes;
         this.responses = responses;
@@ -67,6 +80,17 @@ public class AuthorizationFlow {
      * @param justLoggedIn the user logged in for this very request (prompt=login and max_age are met)
      */
     public Uni<Response> proceed(Pending p, Optional<Session> session, boolean justLoggedIn, int status) {
+        return proceed(p, session, justLoggedIn, status, false);
+    }
+
+    /**
+     * Moves the request on for this browser.
+     *
+     * @param justLoggedIn the user logged in for this very request (prompt=login and max_age are met)
+     * @param framed the request comes from a frame (`Sec-Fetch-Dest: iframe`): a code is only
+     *        issued through a continuation page the browser must render first
+     */
+    public Uni<Response> proceed(Pending p, Optional<Session> session, boolean justLoggedIn, int status, boolean framed) {
         String userId = session.map(Session::userId).orElse(null);
         return Uni.createFrom().deferred(() -> {
             if (session.isEmpty() || (!justLoggedIn && reauthenticationAsked(p.request(), session.get()))) {
@@ -77,12 +101,12 @@ public class AuthorizationFlow {
             if (p.client().trusted()) {
                 // transparent authorization: no page, but the grant is recorded so the user sees it
                 return consents.grant(s.userId(), p.client().clientId(), p.request().scopes())
-                        .flatMap(v -> issueCode(p, s, status));
+                        .flatMap(v -> deliver(p, s, status, framed));
             }
             return consents.find(s.userId(), p.client().clientId()).flatMap(grant -> {
                 boolean remembered = grant.isPresent() && grant.get().covers(p.request().scopes());
                 if (remembered && !p.request().prompts("consent")) {
-                    return consents.touch(s.userId(), p.client().clientId()).flatMap(v -> issueCode(p, s, status));
+                    return consents.touch(s.userId(), p.client().clientId()).flatMap(v -> deliver(p, s, status, framed));
                 }
                 // OpenID Connect Core §3.1.2.6
                 if (p.request().prompts("none")) {
@@ -144,6 +168,23 @@ public class AuthorizationFlow {
 
     private Uni<String> keep(Pending p) {
         return p.id() != null ? Uni.createFrom().item(p.id()) : pending.save(p.request());
+    }
+
+    /**
+     * The code, or for a framed request the continuation page. Browsers do not check
+     * `frame-ancestors` on a redirect, so a redirect carrying a code would reach a frame on any
+     * site; the page is only rendered inside an ancestor the response's policy allows, and only
+     * its rendering continues to the code ({@link FramedContinuations}).
+     */
+    private Uni<Response> deliver(Pending p, Session s, int status, boolean framed) {
+        if (!framed) {
+            return issueCode(p, s, status);
+        }
+        return continuations.save(p.request(), s)
+                .call(id -> pending.delete(p.id()))
+                .flatMap(id -> Templates.framed(new Continuation(links.path("/oauth/authorize?" + AuthorizeEndpoint.CONTINUE + "=" + id)))
+                        .createUni())
+                .map(html -> Html.page(200, html));
     }
 
     private Uni<Response> issueCode(Pending p, Session s, int status) {

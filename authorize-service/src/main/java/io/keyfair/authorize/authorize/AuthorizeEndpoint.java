@@ -17,8 +17,10 @@ import jakarta.ws.rs.core.UriInfo;
 import io.keyfair.authorize.authorize.AuthorizationFlow.Pending;
 import io.keyfair.authorize.page.ErrorPage;
 import io.keyfair.authorize.page.PageException;
+import io.keyfair.authorize.page.SecurityHeaders;
 import io.keyfair.authorize.session.Sessions;
 import io.keyfair.common.audit.AuditLog;
+import io.keyfair.common.client.ClientDirectory;
 import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.error.OAuthException;
 import io.smallrye.mutiny.Uni;
@@ -26,23 +28,32 @@ import io.smallrye.mutiny.Uni;
 /**
  * The authorization endpoint (RFC 6749 §3.1), `GET` with a query or `POST` with a form body,
  * in fixed stages: the client and its redirect URI (else an error page), the rest of the
- * request (else an error redirect), then {@link AuthorizationFlow}: login, consent, code.
+ * request (else an error redirect), then {@link AuthorizationFlow}: login, consent, code. A
+ * framed request gets its code through a continuation page ({@link FramedContinuations}), which
+ * comes back here as `GET ?continue=<id>`.
  */
 @Path("/oauth/authorize")
 public class AuthorizeEndpoint {
 
+    /** The parameter of a framed authorization's continuation: its id in {@link FramedContinuations}. */
+    static final String CONTINUE = "continue";
+
     private final AuthorizationRequestValidator validator;
     private final AuthorizationFlow flow;
     private final AuthorizationResponses responses;
+    private final FramedContinuations continuations;
+    private final ClientDirectory clients;
     private final Sessions sessions;
     private final ErrorPage errorPage;
     private final AuditLog audit;
 
     AuthorizeEndpoint(AuthorizationRequestValidator validator, AuthorizationFlow flow, AuthorizationResponses responses,
-            Sessions sessions, ErrorPage errorPage, AuditLog audit) {
+            FramedContinuations continuations, ClientDirectory clients, Sessions sessions, ErrorPage errorPage, AuditLog audit) {
         this.validator = validator;
         this.flow = flow;
         this.responses = responses;
+        this.continuations = continuations;
+        this.clients = clients;
         this.sessions = sessions;
         this.errorPage = errorPage;
         this.audit = audit;
@@ -50,7 +61,11 @@ public class AuthorizeEndpoint {
 
     @GET
     public Uni<Response> get(@Context UriInfo uri, @Context HttpHeaders headers) {
-        return authorize(new AuthorizationParameters(List.of(uri.getQueryParameters())), headers);
+        AuthorizationParameters params = new AuthorizationParameters(List.of(uri.getQueryParameters()));
+        if (params.get(CONTINUE) != null) {
+            return resume(params.get(CONTINUE), headers);
+        }
+        return authorize(params, headers);
     }
 
     /** OpenID Connect Core §3.1.2.1: the same request, form-serialized. */
@@ -65,11 +80,41 @@ public class AuthorizeEndpoint {
                 .flatMap(target -> validator.request(target, params)
                         .flatMap(request -> sessions.find(headers)
                                 .flatMap(session -> flow.proceed(new Pending(null, request, target.client()), session, false,
-                                        AuthorizationFlow.AFTER_GET)))
+                                        AuthorizationFlow.AFTER_GET, framed(headers))))
                         .onFailure(OAuthException.class).recoverWithItem(e -> redirectError(target, (OAuthException) e))
                         .map(response -> framing(target.client(), response)))
                 .onFailure(PageException.class).invoke(e -> auditRejected(params, e))
                 .onFailure().recoverWithUni(errorPage::from);
+    }
+
+    /**
+     * The continuation page of a framed request was rendered (so inside an allowed ancestor): the
+     * code is issued now, for the same session only, once.
+     */
+    private Uni<Response> resume(String id, HttpHeaders headers) {
+        return sessions.find(headers)
+                .flatMap(session -> {
+                    if (session.isEmpty()) {
+                        throw PageException.requestExpired();
+                    }
+                    return continuations.take(id, session.get()).flatMap(request -> {
+                        AuthorizationRequest r = request.orElseThrow(PageException::requestExpired);
+                        return clients.find(r.clientId()).flatMap(client -> {
+                            // the app may have been suspended since the page was sent
+                            ClientRecord c = client.filter(ClientRecord::isApproved).orElseThrow(() -> PageException.badRequest(
+                                    "The app that sent you here is no longer allowed to sign people in."));
+                            return flow.proceed(new Pending(null, r, c), session, false, AuthorizationFlow.AFTER_GET)
+                                    .map(response -> framing(c, response));
+                        });
+                    });
+                })
+                .onFailure().recoverWithUni(errorPage::from);
+    }
+
+    /** Fetch Metadata: the browser loads this request into a frame. */
+    private static boolean framed(HttpHeaders headers) {
+        String destination = headers.getHeaderString("Sec-Fetch-Dest");
+        return "iframe".equalsIgnoreCase(destination) || "frame".equalsIgnoreCase(destination);
     }
 
     private Response redirectError(Target target, OAuthException e) {
@@ -86,7 +131,7 @@ public class AuthorizeEndpoint {
             return response;
         }
         return Response.fromResponse(response)
-                .header("Content-Security-Policy", "frame-ancestors " + String.join(" ", client.frameAncestors()))
+                .header("Content-Security-Policy", SecurityHeaders.framableBy(client.frameAncestors()))
                 .build();
     }
 

@@ -27,4 +27,11 @@ public interface RequestConfig {
     /** The window of {@link #maxPerAddress()}. */
     @WithDefault("PT1M")
     Duration rateWindow();
+
+    /**
+     * How long the continuation of a framed authorization waits for the browser: the page it
+     * renders continues at once, so this only needs to cover a slow network.
+     */
+    @WithDefault("PT1M")
+    Duration framedContinuationTtl();
 }

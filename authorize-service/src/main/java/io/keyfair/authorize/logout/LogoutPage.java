@@ -1,8 +1,9 @@
 package io.keyfair.authorize.logout;
 
-import java.text.ParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -15,14 +16,15 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import com.nimbusds.jwt.JWTParser;
-
 import io.keyfair.authorize.authorize.AuthorizationFlow;
 import io.keyfair.authorize.authorize.AuthorizationParameters;
+import io.keyfair.authorize.page.Csrf;
 import io.keyfair.authorize.page.ErrorPage;
 import io.keyfair.authorize.page.Html;
 import io.keyfair.authorize.page.Links;
+import io.keyfair.authorize.session.Session;
 import io.keyfair.authorize.session.Sessions;
+import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.client.ClientDirectory;
 import io.keyfair.common.client.ClientRecord;
 import io.quarkus.qute.CheckedTemplate;
@@ -30,90 +32,155 @@ import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 
 /**
- * `/logout` (OpenID Connect RP-Initiated Logout, the discovery's `end_session_endpoint`): ends
- * the session, then returns to the app when it named one of its registered redirect URIs as
- * `post_logout_redirect_uri`, or shows a signed-out page.
+ * `/logout`, OpenID Connect RP-Initiated Logout 1.0 (the discovery's `end_session_endpoint`), in
+ * fixed stages: the browser's session; the `id_token_hint`, which ends the session at once when it
+ * is an ID token of this very user ({@link IdTokenHints}); otherwise a confirmation page whose
+ * CSRF-protected form ends it, so that no other site can sign a user out. Afterwards the user goes
+ * back to the app only to one of its registered `post_logout_redirect_uris` (§3), else sees a
+ * signed-out page: `/logout` is never an open redirect.
  */
 @Path("/logout")
 public class LogoutPage {
 
-    private static final int MAX_HINT = 8192;
+    /** The confirmation form's button; only our own page sends it. */
+    static final String CONFIRM = "confirm";
+    static final String EXPIRED_FORM = "Your sign-out form expired. Go back to the app and sign out again.";
+    private static final Pattern CLIENT_ID = Pattern.compile("[0-9A-Za-z_-]{1,32}");
 
     /** What the signed-out template shows. */
     public record View(String login) {
     }
 
+    /** What the confirmation template shows; the app's parameters travel as hidden inputs. */
+    public record Confirmation(String action, String csrf, String clientId, String clientName, String postLogoutRedirectUri,
+            String state, String stay) {
+    }
+
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance logout(View view);
+
+        static native TemplateInstance confirm(Confirmation view);
     }
 
     private final Sessions sessions;
+    private final IdTokenHints hints;
     private final ClientDirectory clients;
+    private final Csrf csrf;
     private final Links links;
     private final ErrorPage errorPage;
+    private final AuditLog audit;
 
-    LogoutPage(Sessions sessions, ClientDirectory clients, Links links, ErrorPage errorPage) {
+    LogoutPage(Sessions sessions, IdTokenHints hints, ClientDirectory clients, Csrf csrf, Links links, ErrorPage errorPage,
+            AuditLog audit) {
         this.sessions = sessions;
+        this.hints = hints;
         this.clients = clients;
+        this.csrf = csrf;
         this.links = links;
         this.errorPage = errorPage;
+        this.audit = audit;
     }
 
     @GET
     public Uni<Response> get(@Context UriInfo uri, @Context HttpHeaders headers) {
-        return logout(new AuthorizationParameters(List.of(uri.getQueryParameters())), headers, AuthorizationFlow.AFTER_GET);
+        return request(new AuthorizationParameters(List.of(uri.getQueryParameters())), headers, AuthorizationFlow.AFTER_GET);
     }
 
+    /** §2: the app may POST its request too; our confirmation form posts here with {@link #CONFIRM}. */
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<Response> post(MultivaluedMap<String, String> form, @Context UriInfo uri, @Context HttpHeaders headers) {
-        return logout(new AuthorizationParameters(List.of(uri.getQueryParameters(), form)), headers, AuthorizationFlow.AFTER_POST);
-    }
-
-    private Uni<Response> logout(AuthorizationParameters p, HttpHeaders headers, int status) {
-        return Uni.createFrom().deferred(() -> sessions.end(headers)
-                .flatMap(v -> returnTo(p))
-                .flatMap(target -> {
-                    if (target.isPresent()) {
-                        String state = p.get("state");
-                        String location = state == null ? target.get()
-                                : target.get() + (target.get().indexOf('?') < 0 ? "?" : "&") + "state=" + Links.encode(state);
-                        return Uni.createFrom().item(Html.redirect(location, status, sessions.clearCookie()));
-                    }
-                    return Templates.logout(new View(links.path("/account/apps"))).createUni()
-                            .map(html -> Html.page(200, html, sessions.clearCookie()));
-                })).onFailure().recoverWithUni(errorPage::from);
-    }
-
-    /** The post-logout redirect, only when it is exactly one of the named client's redirect URIs. */
-    private Uni<Optional<String>> returnTo(AuthorizationParameters p) {
-        String target = p.get("post_logout_redirect_uri");
-        String clientId = p.get("client_id");
-        if (clientId == null) {
-            clientId = audienceOf(p.get("id_token_hint"));
+        AuthorizationParameters p = new AuthorizationParameters(List.of(uri.getQueryParameters(), form));
+        if (p.get(CONFIRM) != null) {
+            return confirmed(p, headers, uri);
         }
-        if (target == null || clientId == null || clientId.length() > 64 || p.anyRepeated() != null) {
+        return request(p, headers, AuthorizationFlow.AFTER_POST);
+    }
+
+    /** A logout request from an app (or a link): ends the session at once only with a good hint. */
+    private Uni<Response> request(AuthorizationParameters p, HttpHeaders headers, int status) {
+        String clientId = clientIdParameter(p);
+        return Uni.createFrom().deferred(() -> sessions.find(headers).flatMap(session -> {
+            if (session.isEmpty()) {
+                // nothing to end: no confirmation needed, only the app's own client_id names where to go
+                return signedOut(p, clientId, status);
+            }
+            return hints.verify(p.get("id_token_hint"), session.get(), clientId).flatMap(hint -> {
+                if (hint.isPresent()) {
+                    String issuedTo = clientId != null ? clientId : hint.get().clientId();
+                    return endSession(session.get(), headers, issuedTo).flatMap(v -> signedOut(p, issuedTo, status));
+                }
+                // no hint, or not one of this user's ID tokens: another site may have sent the browser here
+                return confirmation(p, clientId, headers);
+            });
+        })).onFailure().recoverWithUni(errorPage::from);
+    }
+
+    /** The user pressed "Sign out" on the confirmation page. */
+    private Uni<Response> confirmed(AuthorizationParameters p, HttpHeaders headers, UriInfo uri) {
+        String clientId = clientIdParameter(p);
+        return Uni.createFrom().deferred(() -> {
+            if (!csrf.accepts(headers, uri, p.get(Csrf.FIELD))) {
+                audit.recordFailure("logout.csrf_failed", null, null, Map.of());
+                return errorPage.render(403, "This request was refused", EXPIRED_FORM);
+            }
+            return sessions.find(headers)
+                    .flatMap(session -> session.isEmpty() ? Uni.createFrom().voidItem() : endSession(session.get(), headers, clientId))
+                    .flatMap(v -> signedOut(p, clientId, AuthorizationFlow.AFTER_POST));
+        }).onFailure().recoverWithUni(errorPage::from);
+    }
+
+    private Uni<Void> endSession(Session session, HttpHeaders headers, String clientId) {
+        return sessions.end(headers).call(() -> audit.record("logout", clientId, session.userId(), session.userId(), Map.of()));
+    }
+
+    private Uni<Response> confirmation(AuthorizationParameters p, String clientId, HttpHeaders headers) {
+        return registeredTarget(p, clientId).flatMap(target -> {
+            Csrf.Token token = csrf.token(headers);
+            // only a target we would follow is carried on: the form cannot be made into a redirector
+            Confirmation view = new Confirmation(links.path("/logout"), token.value(),
+                    target.map(t -> t.client().clientId()).orElse(null), target.map(t -> t.client().name()).orElse(null),
+                    target.map(Target::uri).orElse(null), target.isPresent() ? p.get("state") : null,
+                    links.path("/account/apps"));
+            return Templates.confirm(view).createUni().map(html -> Html.page(200, html, token.setCookie()));
+        });
+    }
+
+    /** §3: back to the app with its `state`, when the URI is registered; else our signed-out page. */
+    private Uni<Response> signedOut(AuthorizationParameters p, String clientId, int status) {
+        return registeredTarget(p, clientId).flatMap(target -> {
+            if (target.isPresent()) {
+                String state = p.get("state");
+                String uri = target.get().uri();
+                String location = state == null ? uri : uri + (uri.indexOf('?') < 0 ? "?" : "&") + "state=" + Links.encode(state);
+                return Uni.createFrom().item(Html.redirect(location, status, sessions.clearCookie()));
+            }
+            return Templates.logout(new View(links.path("/account/apps"))).createUni()
+                    .map(html -> Html.page(200, html, sessions.clearCookie()));
+        });
+    }
+
+    private record Target(ClientRecord client, String uri) {
+    }
+
+    /** The `post_logout_redirect_uri`, only when it is exactly one the named, approved client registered. */
+    private Uni<Optional<Target>> registeredTarget(AuthorizationParameters p, String clientId) {
+        String uri = p.get("post_logout_redirect_uri");
+        if (uri == null || clientId == null || p.anyRepeated() != null) {
             return Uni.createFrom().item(Optional.empty());
         }
         return clients.find(clientId).map(found -> found.filter(ClientRecord::isApproved)
-                .filter(c -> c.redirectUris().contains(target))
-                .map(c -> target));
+                .filter(c -> c.postLogoutRedirectUris().contains(uri))
+                .map(c -> new Target(c, uri)));
     }
 
-    /**
-     * The client an ID token was issued to. The hint is not verified: it only names the client
-     * whose registered URIs the redirect must match, which an attacker gains nothing by choosing.
-     */
-    private static String audienceOf(String idTokenHint) {
-        if (idTokenHint == null || idTokenHint.length() > MAX_HINT) {
-            return null;
-        }
-        try {
-            List<String> aud = JWTParser.parse(idTokenHint).getJWTClaimsSet().getAudience();
-            return aud == null || aud.isEmpty() ? null : aud.get(0);
-        } catch (ParseException | RuntimeException e) {
-            return null;
-        }
+    private static String clientIdParameter(AuthorizationParameters p) {
+        return validClientId(p.get("client_id"));
+    }
+
+    /** Only something shaped like a client id is looked up or audited. */
+    private static String validClientId(String clientId) {
+        return clientId != null && CLIENT_ID.matcher(clientId).matches() ? clientId : null;
     }
 }

@@ -1,5 +1,7 @@
 package io.keyfair.authorize.page;
 
+import java.util.List;
+
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.MultivaluedMap;
 
@@ -13,8 +15,13 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 public class SecurityHeaders {
 
     /** Our pages load nothing but inline styles and the client's logo. */
-    static final String PAGE_POLICY =
-            "frame-ancestors 'none'; default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; base-uri 'none'";
+    private static final String RESOURCES = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; base-uri 'none'";
+    static final String PAGE_POLICY = "frame-ancestors 'none'; " + RESOURCES;
+
+    /** The page policy, except that these origins may frame the page. */
+    public static String framableBy(List<String> origins) {
+        return "frame-ancestors " + String.join(" ", origins) + "; " + RESOURCES;
+    }
 
     @ServerResponseFilter
     public void add(ContainerResponseContext response) {

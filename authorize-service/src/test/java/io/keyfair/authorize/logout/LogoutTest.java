@@ -2,20 +2,31 @@ package io.keyfair.authorize.logout;
 
 import static io.keyfair.authorize.TestRequests.params;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import com.nimbusds.jose.JWSAlgorithm;
+
 import io.keyfair.authorize.Browser;
 import io.keyfair.authorize.TestClients;
 import io.keyfair.authorize.TestUsers;
 import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.token.AccessToken;
 import io.keyfair.common.token.TokenSigner;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,63 +37,267 @@ import io.vertx.mutiny.sqlclient.Pool;
 @QuarkusTestResource(TestDatabase.class)
 class LogoutTest {
 
+    private static final String BYE = "http://127.0.0.1:9/bye";
+
     @Inject
     Pool pool;
 
     @Inject
     TokenSigner signer;
 
-    private Browser signedIn(TestClients.Created client) {
+    /** A browser signed in through the client, and who it is. */
+    private record SignedIn(Browser browser, TestUsers.Created user) {
+    }
+
+    private TestClients.Created client() {
+        return TestClients.thirdParty().postLogoutRedirectUris(BYE + " https://app.example/signed-out").create(pool);
+    }
+
+    private SignedIn signIn(TestClients.Created client) {
         TestUsers.Created user = TestUsers.create(signer);
         Browser browser = new Browser();
         browser.authorizeThrough(params(client, "openid"), user, "approve");
-        return browser;
+        return new SignedIn(browser, user);
     }
 
-    @Test
-    void logoutEndsTheSessionClearsTheCookieAndShowsASignedOutPage() {
-        TestClients.Created client = TestClients.thirdParty().create(pool);
-        Browser browser = signedIn(client);
-        String session = browser.cookies.get("kf_session");
-        Response r = browser.get("/logout");
-        r.then().statusCode(200).contentType(startsWith("text/html")).body(containsString("signed out"))
-                .header("Set-Cookie", containsString("kf_session=; Path=/; Max-Age=0"));
+    /** An ID token as token-service issues it, with these overrides. */
+    private String idToken(String subject, String audience, long expiresAt) {
+        long now = System.currentTimeMillis() / 1000;
+        return signer.signJwt(JWSAlgorithm.RS256, json -> {
+            json.writeStringField("iss", TestUsers.ISSUER);
+            json.writeStringField("sub", subject);
+            json.writeStringField("aud", audience);
+            json.writeNumberField("exp", expiresAt);
+            json.writeNumberField("iat", expiresAt - 3600);
+            json.writeNumberField("auth_time", now - 60);
+            json.writeStringField("azp", audience);
+        });
+    }
+
+    private String idToken(SignedIn s, TestClients.Created client) {
+        return idToken(s.user().id(), client.clientId(), System.currentTimeMillis() / 1000 + 3600);
+    }
+
+    private static void assertSessionWorks(Browser browser) {
+        browser.get("/account/apps").then().statusCode(200);
+    }
+
+    /** The old cookie, if the browser kept it, is worth nothing. */
+    private static void assertSessionEnded(Browser browser, String oldSession) {
         assertNull(browser.cookies.get("kf_session"));
-        // the old cookie value is worth nothing now
-        browser.cookies.put("kf_session", session);
+        browser.cookies.put("kf_session", oldSession);
         browser.get("/account/apps").then().statusCode(302).header("Location", startsWith(TestUsers.ISSUER + "/login"));
-        browser.authorize(params(client, "openid", "prompt", "none"))
-                .then().statusCode(302).header("Location", containsString("error=login_required"));
+    }
+
+    private static void assertConfirmationPage(Response r) {
+        r.then().statusCode(200).contentType(startsWith("text/html")).body(containsString("Sign out?"))
+                .body(containsString("name=\"confirm\"")).header("Set-Cookie", not(containsString("kf_session=")));
+        assertNull(r.header("Location"));
     }
 
     @Test
-    void postLogoutRedirectToARegisteredUriOfTheNamedClientKeepsTheState() {
-        TestClients.Created client = TestClients.thirdParty().create(pool);
-        Browser browser = signedIn(client);
-        Response r = browser.post("/logout", java.util.Map.of("client_id", client.clientId(),
-                "post_logout_redirect_uri", client.redirectUri(), "state", "bye"));
-        r.then().statusCode(303).header("Location", client.redirectUri() + "?state=bye");
-        assertNull(browser.cookies.get("kf_session"));
+    void aValidHintEndsTheSessionAtOnceAndReturnsToTheRegisteredUriWithTheState() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+        String session = s.browser().cookies.get("kf_session");
+
+        Response r = s.browser().get("/logout?id_token_hint=" + idToken(s, client) + "&post_logout_redirect_uri=" + BYE
+                + "&state=bye-1");
+
+        r.then().statusCode(302).header("Location", BYE + "?state=bye-1")
+                .header("Set-Cookie", containsString("kf_session=; Path=/; Max-Age=0"));
+        assertSessionEnded(s.browser(), session);
     }
 
     @Test
-    void postLogoutRedirectFoundThroughTheIdTokenHintAudience() {
-        TestClients.Created client = TestClients.thirdParty().create(pool);
-        Browser browser = signedIn(client);
-        String payload = Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("{\"aud\":\"" + client.clientId() + "\",\"sub\":\"x\"}").getBytes());
-        String hint = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"RS256\"}".getBytes()) + "." + payload + ".c2ln";
-        browser.get("/logout?id_token_hint=" + hint + "&post_logout_redirect_uri=" + client.redirectUri())
-                .then().statusCode(302).header("Location", client.redirectUri());
+    void anExpiredIdTokenOfTheSessionIsStillAGoodHint() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+        String session = s.browser().cookies.get("kf_session");
+        String expired = idToken(s.user().id(), client.clientId(), System.currentTimeMillis() / 1000 - 600);
+
+        s.browser().get("/logout?id_token_hint=" + expired + "&client_id=" + client.clientId() + "&post_logout_redirect_uri=" + BYE)
+                .then().statusCode(302).header("Location", BYE);
+        assertSessionEnded(s.browser(), session);
     }
 
     @Test
-    void unregisteredPostLogoutRedirectIsNotFollowed() {
-        TestClients.Created client = TestClients.thirdParty().create(pool);
-        Browser browser = signedIn(client);
-        Response r = browser.get("/logout?client_id=" + client.clientId() + "&post_logout_redirect_uri=https://evil.example/cb");
-        r.then().statusCode(200).contentType(startsWith("text/html"));
-        assertTrue(r.header("Location") == null);
-        assertNull(browser.cookies.get("kf_session"));
+    void aValidHintPostedByTheAppEndsTheSessionWithA303() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+        String session = s.browser().cookies.get("kf_session");
+
+        s.browser().post("/logout", Map.of("id_token_hint", idToken(s, client), "client_id", client.clientId(),
+                        "post_logout_redirect_uri", BYE, "state", "bye"))
+                .then().statusCode(303).header("Location", BYE + "?state=bye");
+        assertSessionEnded(s.browser(), session);
+    }
+
+    @Test
+    void anUnregisteredPostLogoutUriShowsTheSignedOutPageInstead() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+        String session = s.browser().cookies.get("kf_session");
+
+        Response r = s.browser().get("/logout?id_token_hint=" + idToken(s, client) + "&post_logout_redirect_uri=https://evil.example/cb");
+
+        r.then().statusCode(200).contentType(startsWith("text/html")).body(containsString("signed out"));
+        assertNull(r.header("Location"));
+        assertSessionEnded(s.browser(), session);
+    }
+
+    @Test
+    void theClientsLoginRedirectUriIsNoPostLogoutUri() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+
+        Response r = s.browser().get("/logout?id_token_hint=" + idToken(s, client) + "&post_logout_redirect_uri=" + client.redirectUri());
+
+        r.then().statusCode(200).body(containsString("signed out"));
+        assertNull(r.header("Location"));
+    }
+
+    @Test
+    void withoutAHintTheUserConfirmsFirstAndTheSessionWorksUntilThen() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+        String session = s.browser().cookies.get("kf_session");
+
+        Response confirm = s.browser().get("/logout?client_id=" + client.clientId() + "&post_logout_redirect_uri=" + BYE
+                + "&state=bye-2");
+        assertConfirmationPage(confirm);
+        confirm.then().body(containsString(client.name()));
+        assertSessionWorks(s.browser());
+
+        Response r = s.browser().submit(confirm, Map.of("confirm", "yes"));
+
+        r.then().statusCode(303).header("Location", BYE + "?state=bye-2");
+        assertSessionEnded(s.browser(), session);
+    }
+
+    @Test
+    void confirmingWithoutAnAppShowsTheSignedOutPage() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+        String session = s.browser().cookies.get("kf_session");
+        Response confirm = s.browser().get("/logout");
+        assertConfirmationPage(confirm);
+
+        Response r = s.browser().submit(confirm, Map.of("confirm", "yes"));
+
+        r.then().statusCode(200).body(containsString("signed out"))
+                .header("Set-Cookie", containsString("kf_session=; Path=/; Max-Age=0"));
+        assertSessionEnded(s.browser(), session);
+    }
+
+    @Test
+    void signingOutFromTheAccountPageEndsTheSessionAtOnce() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+        String session = s.browser().cookies.get("kf_session");
+        String page = s.browser().get("/account/apps").asString();
+        Matcher form = Pattern
+                .compile("<form method=\"post\" action=\"/logout\">(.*?)</form>", Pattern.DOTALL).matcher(page);
+        assertTrue(form.find(), "the account page has a sign-out form");
+        Map<String, String> fields = new HashMap<>(Browser.hidden(form.group(1)));
+        fields.put("confirm", "yes");
+
+        s.browser().post("/logout", fields).then().statusCode(200).body(containsString("signed out"));
+
+        assertSessionEnded(s.browser(), session);
+    }
+
+    @Test
+    void aConfirmationWithoutTheCsrfTokenIsRefusedAndKeepsTheSession() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+        String session = s.browser().cookies.get("kf_session");
+
+        Response r = s.browser().post("/logout", Map.of("confirm", "yes", "client_id", client.clientId(),
+                "post_logout_redirect_uri", BYE));
+
+        r.then().statusCode(403).contentType(startsWith("text/html"));
+        assertNull(r.header("Location"));
+        assertEquals(session, s.browser().cookies.get("kf_session"));
+        assertSessionWorks(s.browser());
+    }
+
+    @Test
+    void aConfirmationWithAnotherCsrfTokenIsRefusedAndKeepsTheSession() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+        assertConfirmationPage(s.browser().get("/logout"));
+
+        s.browser().post("/logout", Map.of("confirm", "yes", "csrf", "0".repeat(64))).then().statusCode(403);
+
+        assertSessionWorks(s.browser());
+    }
+
+    @Test
+    void aForgedHintIsTreatedAsNoHint() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+        String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"iss\":\"" + TestUsers.ISSUER
+                + "\",\"aud\":\"" + client.clientId() + "\",\"sub\":\"" + s.user().id() + "\"}").getBytes());
+        String forged = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"RS256\",\"kid\":\"x\"}".getBytes())
+                + "." + payload + ".c2ln";
+
+        assertConfirmationPage(s.browser().get("/logout?id_token_hint=" + forged + "&post_logout_redirect_uri=" + BYE));
+        assertSessionWorks(s.browser());
+    }
+
+    @Test
+    void anIdTokenOfAnotherUserIsTreatedAsNoHint() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+        TestUsers.Created other = TestUsers.create(signer);
+        String hint = idToken(other.id(), client.clientId(), System.currentTimeMillis() / 1000 + 3600);
+
+        assertConfirmationPage(s.browser().get("/logout?id_token_hint=" + hint + "&post_logout_redirect_uri=" + BYE));
+        assertSessionWorks(s.browser());
+    }
+
+    @Test
+    void aHintIssuedToAnotherClientThanClientIdIsTreatedAsNoHint() {
+        TestClients.Created client = client();
+        TestClients.Created other = client();
+        SignedIn s = signIn(client);
+
+        assertConfirmationPage(s.browser().get("/logout?id_token_hint=" + idToken(s, other) + "&client_id=" + client.clientId()
+                + "&post_logout_redirect_uri=" + BYE));
+        assertSessionWorks(s.browser());
+    }
+
+    @Test
+    void anAccessTokenIsNoHint() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+        long now = System.currentTimeMillis() / 1000;
+        String accessToken = signer.sign(new AccessToken(TestUsers.ISSUER, client.clientId(), s.user().id(), client.clientId(),
+                List.of("openid"), now, now + 300, "jti-1", "jti-1", JWSAlgorithm.RS256));
+
+        assertConfirmationPage(s.browser().get("/logout?id_token_hint=" + accessToken));
+        assertSessionWorks(s.browser());
+    }
+
+    @Test
+    void withoutASessionTheAppIsSentBackToItsRegisteredUri() {
+        TestClients.Created client = client();
+        Browser browser = new Browser();
+
+        browser.get("/logout?client_id=" + client.clientId() + "&post_logout_redirect_uri=" + BYE + "&state=s")
+                .then().statusCode(302).header("Location", BYE + "?state=s");
+    }
+
+    @Test
+    void theSignedOutPageLeavesTheBrowserUnableToAuthorizeSilently() {
+        TestClients.Created client = client();
+        SignedIn s = signIn(client);
+
+        s.browser().get("/logout?id_token_hint=" + idToken(s, client)).then().statusCode(200).body(containsString("signed out"));
+
+        Map<String, String> callback = Browser.callback(s.browser().authorize(params(client, "openid", "prompt", "none")));
+        assertEquals("login_required", callback.get("error"));
+        assertNotNull(callback.get("state"));
     }
 }

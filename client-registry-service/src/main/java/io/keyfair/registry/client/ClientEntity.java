@@ -41,6 +41,9 @@ public class ClientEntity extends PanacheEntityBase {
     @Column(name = "redirect_uris")
     public String redirectUris;
 
+    @Column(name = "post_logout_redirect_uris")
+    public String postLogoutRedirectUris;
+
     @Column(name = "grant_types")
     public String grantTypes;
 

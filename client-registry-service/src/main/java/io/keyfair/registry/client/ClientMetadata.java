@@ -35,7 +35,8 @@ public record ClientMetadata(
         @JsonProperty("trusted") boolean trusted,
         @JsonProperty("frame_ancestors") List<String> frameAncestors,
         @JsonProperty("access_token_ttl") Integer accessTokenTtl,
-        @JsonProperty("reason") String reason) {
+        @JsonProperty("reason") String reason,
+        @JsonProperty("post_logout_redirect_uris") List<String> postLogoutRedirectUris) {
 
     public static final String AUTH_NONE = "none";
     public static final String APP_DEDICATED = "dedicated";
@@ -64,7 +65,7 @@ public record ClientMetadata(
         return new ClientMetadata(c.clientName, c.logoUri, list(c.redirectUris), c.tosUri, c.policyUri,
                 list(c.grantTypes), c.scope, c.tokenEndpointAuthMethod, c.eventsUri, c.refreshGraceSeconds,
                 c.introspectionAllowed, c.idTokenSignedResponseAlg, c.appType, c.ownerUserId, c.trusted,
-                list(c.frameAncestors), c.accessTokenTtl, c.reason);
+                list(c.frameAncestors), c.accessTokenTtl, c.reason, list(c.postLogoutRedirectUris));
     }
 
     /** Writes this metadata into the row; no value holds a space, so lists join with one. */
@@ -87,6 +88,7 @@ public record ClientMetadata(
         c.frameAncestors = String.join(" ", frameAncestors);
         c.accessTokenTtl = accessTokenTtl;
         c.reason = reason;
+        c.postLogoutRedirectUris = String.join(" ", postLogoutRedirectUris);
     }
 
     private static List<String> list(String spaceSeparated) {

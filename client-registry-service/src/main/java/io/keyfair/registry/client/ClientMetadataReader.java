@@ -62,7 +62,9 @@ public final class ClientMetadataReader {
 
         List<String> grantTypes = grantTypes(json.strings("grant_types"));
         responseTypes(json.strings("response_types"));
-        List<String> redirectUris = redirectUris(json.strings("redirect_uris"));
+        List<String> redirectUris = redirectUris("redirect_uris", json.strings("redirect_uris"));
+        // OpenID Connect RP-Initiated Logout §3.1: checked like redirect URIs, since /logout redirects to them
+        List<String> postLogoutRedirectUris = redirectUris("post_logout_redirect_uris", json.strings("post_logout_redirect_uris"));
         // RFC 6749 §3.1.2.2: the authorization code flow needs a registered redirect URI
         if (grantTypes.contains(AUTHORIZATION_CODE) && redirectUris.isEmpty()) {
             throw OAuthException.invalidRedirectUri("redirect_uris needs at least one URI for the authorization_code grant");
@@ -116,7 +118,8 @@ public final class ClientMetadataReader {
                 trusted,
                 frameAncestors,
                 json.integer("access_token_ttl", 1, 86_400),
-                reason);
+                reason,
+                postLogoutRedirectUris);
     }
 
     private static List<String> grantTypes(List<String> given) {
@@ -145,21 +148,21 @@ public final class ClientMetadataReader {
         }
     }
 
-    private static List<String> redirectUris(List<String> given) {
+    private static List<String> redirectUris(String member, List<String> given) {
         if (given == null) {
             return List.of();
         }
         if (given.size() > MAX_REDIRECT_URIS) {
-            throw OAuthException.invalidRedirectUri("redirect_uris may hold at most " + MAX_REDIRECT_URIS + " URIs");
+            throw OAuthException.invalidRedirectUri(member + " may hold at most " + MAX_REDIRECT_URIS + " URIs");
         }
         for (String uri : given) {
             // RFC 6749 §3.1.2: "The endpoint URI MUST NOT include a fragment component."
             if (uri.indexOf('#') >= 0) {
-                throw OAuthException.invalidRedirectUri("A redirect URI must not contain a fragment");
+                throw OAuthException.invalidRedirectUri(member + ": a URI must not contain a fragment");
             }
             String problem = webUriProblem(uri);
             if (problem != null) {
-                throw OAuthException.invalidRedirectUri("A redirect URI " + problem);
+                throw OAuthException.invalidRedirectUri(member + ": a URI " + problem);
             }
         }
         return List.copyOf(new LinkedHashSet<>(given));

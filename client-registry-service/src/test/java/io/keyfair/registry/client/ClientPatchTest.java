@@ -69,6 +69,24 @@ class ClientPatchTest {
     }
 
     @Test
+    void postLogoutRedirectUrisArePatchedValidatedAndReset() {
+        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+
+        patch(client.id(), Map.of("post_logout_redirect_uris", List.of("https://app.example.com/bye")))
+                .statusCode(200)
+                .body("post_logout_redirect_uris", contains("https://app.example.com/bye"));
+        patch(client.id(), Map.of("post_logout_redirect_uris", List.of("http://app.example.com/bye")))
+                .statusCode(400)
+                .body("error", equalTo("invalid_redirect_uri"));
+        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + client.id())
+                .then().statusCode(200).body("post_logout_redirect_uris", contains("https://app.example.com/bye"));
+
+        Map<String, Object> reset = new HashMap<>();
+        reset.put("post_logout_redirect_uris", null);
+        patch(client.id(), reset).statusCode(200).body("post_logout_redirect_uris", equalTo(List.of()));
+    }
+
+    @Test
     void nullResetsAMemberToItsDefault() {
         Registered client = TestClients.register(tokens.admin(),
                 TestClients.with(TestClients.confidential(), "access_token_ttl", 120));

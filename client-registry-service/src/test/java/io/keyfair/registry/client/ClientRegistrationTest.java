@@ -99,6 +99,7 @@ class ClientRegistrationTest {
         assertEquals("third_party", created.path("app_type"));
         assertEquals(false, created.path("trusted"));
         assertEquals(List.of(), created.path("frame_ancestors"));
+        assertEquals(List.of(), created.path("post_logout_redirect_uris"));
         assertEquals("pending", created.path("status"));
     }
 
@@ -111,6 +112,7 @@ class ClientRegistrationTest {
                 Map.entry("policy_uri", "https://partner.example.com/privacy"),
                 Map.entry("events_uri", "https://partner.example.com/events"),
                 Map.entry("redirect_uris", List.of("https://partner.example.com/cb", "http://localhost:3000/cb")),
+                Map.entry("post_logout_redirect_uris", List.of("https://partner.example.com/bye", "http://[::1]:3000/bye")),
                 Map.entry("grant_types", List.of("authorization_code", "refresh_token", "client_credentials")),
                 Map.entry("scope", "openid email seller"),
                 Map.entry("token_endpoint_auth_method", "client_secret_post"),
@@ -229,6 +231,11 @@ class ClientRegistrationTest {
                 Arguments.of("a custom scheme", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("com.example.app:/cb")), "invalid_redirect_uri"),
                 Arguments.of("an unparseable URI", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("https://app.example.com/%zz")), "invalid_redirect_uri"),
                 Arguments.of("no redirect URI for the code grant", TestClients.with(TestClients.confidential(), "redirect_uris", null), "invalid_redirect_uri"),
+                Arguments.of("a plain http post-logout URI on a public host", TestClients.with(TestClients.confidential(), "post_logout_redirect_uris", List.of("http://app.example.com/bye")), "invalid_redirect_uri"),
+                Arguments.of("a post-logout URI with a fragment", TestClients.with(TestClients.confidential(), "post_logout_redirect_uris", List.of("https://app.example.com/bye#x")), "invalid_redirect_uri"),
+                Arguments.of("a relative post-logout URI", TestClients.with(TestClients.confidential(), "post_logout_redirect_uris", List.of("/bye")), "invalid_redirect_uri"),
+                Arguments.of("a javascript post-logout URI", TestClients.with(TestClients.confidential(), "post_logout_redirect_uris", List.of("javascript:alert(1)")), "invalid_redirect_uri"),
+                Arguments.of("post_logout_redirect_uris as a string", TestClients.with(TestClients.confidential(), "post_logout_redirect_uris", "https://app.example.com/bye"), "invalid_client_metadata"),
                 Arguments.of("an empty redirect URI list for the code grant", TestClients.with(TestClients.confidential(), "redirect_uris", List.of()), "invalid_redirect_uri"),
                 // grants
                 Arguments.of("an unknown grant", TestClients.with(TestClients.confidential(), "grant_types", List.of("authorization_code", "urn:example:magic")), "invalid_client_metadata"),

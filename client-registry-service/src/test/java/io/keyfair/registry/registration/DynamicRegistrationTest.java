@@ -101,6 +101,19 @@ class DynamicRegistrationTest {
     }
 
     @Test
+    void aRegisteredClientKeepsItsPostLogoutRedirectUris() {
+        String token = initialAccessToken();
+        String id = register(token, TestClients.with(TestClients.confidential(), "post_logout_redirect_uris",
+                List.of("https://app.example.com/bye")))
+                .statusCode(201)
+                .body("post_logout_redirect_uris", equalTo(List.of("https://app.example.com/bye")))
+                .extract().path("client_id");
+
+        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + id)
+                .then().statusCode(200).body("post_logout_redirect_uris", equalTo(List.of("https://app.example.com/bye")));
+    }
+
+    @Test
     void anInitialAccessTokenWorksForManyRegistrationsUntilItExpires() {
         String token = initialAccessToken();
 
@@ -183,6 +196,8 @@ class DynamicRegistrationTest {
         String token = initialAccessToken();
 
         register(token, TestClients.with(TestClients.confidential(), "redirect_uris", List.of("http://app.example.com/cb")))
+                .statusCode(400).body("error", equalTo("invalid_redirect_uri"));
+        register(token, TestClients.with(TestClients.confidential(), "post_logout_redirect_uris", List.of("https://app.example.com/bye#x")))
                 .statusCode(400).body("error", equalTo("invalid_redirect_uri"));
         register(token, TestClients.with(TestClients.confidential(), "grant_types", List.of("implicit")))
                 .statusCode(400).body("error", equalTo("invalid_client_metadata"));

@@ -10,6 +10,7 @@ import io.keyfair.common.secret.Secrets;
 /**
  * A registered client as the token and authorize paths read it: immutable, cached in memory.
  *
+ * @param postLogoutRedirectUris where `/logout` may send the user afterwards (RP-Initiated Logout §3.1)
  * @param secrets the SHA-256 of every secret that may still authenticate the client
  */
 public record ClientRecord(
@@ -31,6 +32,7 @@ public record ClientRecord(
         String logoUri,
         String tosUri,
         String policyUri,
+        List<String> postLogoutRedirectUris,
         List<Secret> secrets) {
 
     /** One stored secret digest; a rotated-out one works until {@code expiresAt}. */

@@ -105,6 +105,14 @@ public class RedisKeys {
     }
 
     /**
+     * A framed authorization waiting for the browser to render its continuation page (JSON: the
+     * request and the session it is bound to), by a random id; taken once.
+     */
+    public String framedContinuation(String id) {
+        return prefix + "authz-framed:" + id;
+    }
+
+    /**
      * Failed logins for one account name from one client address, and until when the pair must
      * wait (a hash); lives for the throttling window after its last failure and delay. The
      * address comes first: it never holds a `|`, so no two pairs share a key.
