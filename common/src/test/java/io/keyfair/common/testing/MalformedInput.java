@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -80,11 +81,35 @@ public final class MalformedInput {
      * malformed escape at all. HTTP/1.0, so the body comes whole and the server closes.
      */
     public static RawResponse rawGet(String pathAndQuery) {
+        return raw("GET " + pathAndQuery + " HTTP/1.0\r\nHost: localhost\r\n\r\n", new byte[0]);
+    }
+
+    /** A form POST sent in chunks, without a `Content-Length`: its size is known only as it arrives. */
+    public static RawResponse rawChunkedForm(String path, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+        for (int at = 0; at < bytes.length; at += 4096) {
+            int size = Math.min(4096, bytes.length - at);
+            chunks.writeBytes((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            chunks.write(bytes, at, size);
+            chunks.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        chunks.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        return raw("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n",
+                chunks.toByteArray());
+    }
+
+    private static RawResponse raw(String head, byte[] body) {
         long start = System.nanoTime();
         try (Socket socket = new Socket("localhost", RestAssured.port)) {
             socket.setSoTimeout(2000);
-            socket.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.0\r\nHost: localhost\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            try {
+                socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().write(body);
+            } catch (IOException refusedEarly) {
+                // the server may answer and close before it has read everything: read its answer
+            }
             InputStream in = socket.getInputStream();
             String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             long millis = (System.nanoTime() - start) / 1_000_000;
@@ -97,7 +122,7 @@ public final class MalformedInput {
             }
             return new RawResponse(Integer.parseInt(lines[0].split(" ")[1]), headers, answer.substring(end + 4), millis);
         } catch (IOException e) {
-            throw new UncheckedIOException("no complete answer to GET " + pathAndQuery, e);
+            throw new UncheckedIOException("no complete answer to " + head.lines().findFirst().orElse(""), e);
         }
     }
 

@@ -82,6 +82,15 @@ class MalformedFormTest {
         assertNoInternals(r);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = { "/oauth/token", "/oauth/revoke", "/oauth/introspect" })
+    void aChunkedBodyOver64KiBIsRefusedAtOnce(String path) {
+        MalformedInput.RawResponse r = MalformedInput.rawChunkedForm(path, MalformedInput.oversizedBody());
+        assertTrue(r.status() == 400 || r.status() == 413, r::toString);
+        assertPrompt(r);
+        assertNoInternals(r);
+    }
+
     /** Quarkus refuses a URI that java.net.URI cannot parse before any route: an empty 400, at once. */
     @ParameterizedTest
     @ValueSource(strings = { "/.well-known/openid-configuration?x=%zz", "/oauth/jwks?x=%4", "/oauth/token?x=%" })
