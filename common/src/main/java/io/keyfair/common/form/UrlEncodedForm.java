@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -125,9 +126,7 @@ public final class UrlEncodedForm {
                 throw MalformedFormException.parameterTooLarge(maxParameterBytes);
             }
             if (length == token.length) {
-                byte[] larger = new byte[(int) Math.min((long) token.length * 2, Math.max(maxParameterBytes, token.length + 1))];
-                System.arraycopy(token, 0, larger, 0, length);
-                token = larger;
+                token = Arrays.copyOf(token, (int) Math.min(2L * token.length, maxParameterBytes));
             }
             token[length++] = b;
             ascii &= b >= 0;

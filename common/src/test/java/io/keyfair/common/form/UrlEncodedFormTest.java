@@ -12,6 +12,7 @@ import java.util.TreeMap;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -42,6 +43,13 @@ class UrlEncodedFormTest {
     })
     void wellFormedBodiesDecodeAsBrowsersEncodeThem(String body, String expected) throws IOException {
         assertEquals(expected, decode(body).toString());
+    }
+
+    @Test
+    void aValueUpToTheLimitDecodesWhole() throws IOException {
+        String value = "x".repeat(8190) + "é";
+        byte[] body = ("a=" + value.replace("é", "%C3%A9")).getBytes(StandardCharsets.US_ASCII);
+        assertEquals(List.of(value), UrlEncodedForm.decode(new ByteArrayInputStream(body), 8192, 65536).get("a"));
     }
 
     @ParameterizedTest
