@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,6 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -102,8 +102,10 @@ public class ConsentPage {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<Response> decide(@FormParam("decision") String decision, @FormParam("req") String requestId,
-            @FormParam(Csrf.FIELD) String token, @Context HttpHeaders headers, @Context UriInfo uri) {
+    public Uni<Response> decide(MultivaluedMap<String, String> form, @Context HttpHeaders headers, @Context UriInfo uri) {
+        String decision = form.getFirst("decision");
+        String requestId = form.getFirst("req");
+        String token = form.getFirst(Csrf.FIELD);
         return Uni.createFrom().deferred(() -> waiting(requestId).flatMap(p -> sessions.find(headers).flatMap(session -> {
             if (session.isEmpty()) {
                 return Uni.createFrom().item(Html.redirect(links.login(requestId), AuthorizationFlow.AFTER_POST));

@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -14,6 +13,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -98,10 +98,13 @@ public class LoginPage {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<Response> submit(@FormParam("username") String username, @FormParam("password") String password,
-            @FormParam(Csrf.FIELD) String token, @FormParam("req") String requestId, @FormParam("return") String returnTo,
-            @Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServerRequest http) {
-        String returnPath = returnPath(returnTo);
+    public Uni<Response> submit(MultivaluedMap<String, String> form, @Context HttpHeaders headers, @Context UriInfo uri,
+            @Context HttpServerRequest http) {
+        String username = form.getFirst("username");
+        String password = form.getFirst("password");
+        String token = form.getFirst(Csrf.FIELD);
+        String requestId = form.getFirst("req");
+        String returnPath = returnPath(form.getFirst("return"));
         return Uni.createFrom().deferred(() -> waiting(requestId).flatMap(p -> {
             if (!csrf.accepts(headers, uri, token)) {
                 audit.recordFailure("login.csrf_failed", p.map(x -> x.client().clientId()).orElse(null), null, Map.of());
