@@ -54,7 +54,7 @@ public class Housekeeping {
                 new Purge("audit events", "audit_events", "id",
                         "occurred_at < now() - make_interval(secs => $1)", config.auditEvents()),
                 // a revocation is kept until every token it voids has expired anyway
-                new Purge("revocations", "revocations", "(kind, subject)",
+                new Purge("revocations", "revocations", "kind, subject",
                         "expires_at < now() - make_interval(secs => $1)", Duration.ZERO));
     }
 }
