@@ -1,0 +1,153 @@
+package io.keyfair.registry.connection;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.keyfair.common.admin.AdminCaller;
+import io.keyfair.common.audit.AuditLog;
+import io.keyfair.common.config.OAuthConfig;
+import io.keyfair.common.connection.Connections;
+import io.keyfair.common.connection.Connections.Connection;
+import io.keyfair.common.error.OAuthException;
+import io.keyfair.registry.Paging;
+import io.keyfair.common.token.RevocationList;
+import io.keyfair.registry.client.Clients;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * An operator's view of a client's connections (CONTRACT.md, "Connections"): list them by state
+ * with cursor paging, revoke one exactly as the user removing the app would, or revoke them all.
+ * `/admin/**` is guarded by common's AdminAuthorization.
+ */
+@Path("/admin/clients/{id}/connections")
+@Produces(MediaType.APPLICATION_JSON)
+public class ConnectionsResource {
+
+
+    private final Clients clients;
+    private final Connections connections;
+    private final RevocationList revocations;
+    private final AuditLog audit;
+    private final AdminCaller caller;
+    private final OAuthConfig oauth;
+
+    ConnectionsResource(Clients clients, Connections connections, RevocationList revocations, AuditLog audit, AdminCaller caller,
+            OAuthConfig oauth) {
+        this.clients = clients;
+        this.connections = connections;
+        this.revocations = revocations;
+        this.audit = audit;
+        this.caller = caller;
+        this.oauth = oauth;
+    }
+
+    /** `{"connections": [...], "next": URL or null}`, ordered by user id. */
+    @GET
+    public Uni<Map<String, Object>> list(@PathParam("id") String clientId, @QueryParam("state") String state,
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        Optional<String> filter = state(state);
+        int max = Paging.limit(limit);
+        if (cursor != null && !Connections.isUserId(cursor)) {
+            throw OAuthException.invalidRequest("cursor is not one this API returned");
+        }
+        return clients.require(clientId)
+                .flatMap(c -> connections.ofClient(clientId, filter, Optional.ofNullable(cursor), max))
+                .map(page -> body(page, next -> nextUrl(clientId, state, max, next)));
+    }
+
+    /** 204: the consent, every refresh family and every access token of this connection end at once. */
+    @DELETE
+    @Path("{userId}")
+    public Uni<Response> revoke(@PathParam("id") String clientId, @PathParam("userId") String userId) {
+        if (!Connections.isUserId(userId)) {
+            throw OAuthException.notFound("No such connection");
+        }
+        String actor = "admin:" + caller.clientId();
+        return clients.require(clientId)
+                .flatMap(c -> connections.exists(clientId, userId))
+                .flatMap(exists -> {
+                    if (!exists) {
+                        throw OAuthException.notFound("No such connection");
+                    }
+                    return remove(clientId, userId, actor);
+                })
+                .replaceWith(Response.noContent().build());
+    }
+
+    /** `{"revoked": n}`: every live connection of the client ends, one after the other. */
+    @POST
+    @Path("revoke")
+    public Uni<Map<String, Object>> revokeAll(@PathParam("id") String clientId) {
+        String actor = "admin:" + caller.clientId();
+        return clients.require(clientId)
+                .flatMap(c -> connections.liveUsersOf(clientId))
+                .flatMap(users -> Multi.createFrom().iterable(users)
+                        .onItem().transformToUniAndConcatenate(userId -> remove(clientId, userId, actor))
+                        .filter(Boolean::booleanValue)
+                        .collect().asList())
+                .map(removed -> Map.<String, Object>of("revoked", removed.size()));
+    }
+
+    private Uni<Boolean> remove(String clientId, String userId, String actor) {
+        return revocations.removeConnection(clientId, userId, "admin")
+                .call(removed -> removed
+                        ? audit.record("connection.revoked", clientId, userId, actor, Map.of("by", "admin"))
+                        : Uni.createFrom().voidItem());
+    }
+
+    private Map<String, Object> body(Connections.Page page, java.util.function.Function<String, String> nextUrl) {
+        List<Map<String, Object>> entries = page.connections().stream().map(ConnectionsResource::entry).toList();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("connections", entries);
+        body.put("next", page.nextCursor() == null ? null : nextUrl.apply(page.nextCursor()));
+        return body;
+    }
+
+    /** One entry as the contract lists its members (times ISO 8601 UTC). */
+    public static Map<String, Object> entry(Connection c) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("user_id", c.userId());
+        e.put("username", c.username());
+        e.put("client_id", c.clientId());
+        e.put("client_name", c.clientName());
+        e.put("state", c.state());
+        e.put("scope", c.scope());
+        e.put("first_granted_at", Times.iso(c.firstGrantedAt()));
+        e.put("last_used_at", Times.iso(c.lastUsedAt()));
+        e.put("refresh_expires_at", Times.iso(c.refreshExpiresAt()));
+        return e;
+    }
+
+    private String nextUrl(String clientId, String state, int limit, String cursor) {
+        StringBuilder url = new StringBuilder(oauth.issuer()).append("/admin/clients/").append(clientId)
+                .append("/connections?limit=").append(limit).append("&cursor=").append(cursor);
+        if (state != null) {
+            url.append("&state=").append(state);
+        }
+        return URI.create(url.toString()).toString();
+    }
+
+    static Optional<String> state(String state) {
+        if (state == null) {
+            return Optional.empty();
+        }
+        if (!Connections.STATES.contains(state)) {
+            throw OAuthException.invalidRequest("state must be one of " + String.join(", ", Connections.STATES));
+        }
+        return Optional.of(state);
+    }
+}
