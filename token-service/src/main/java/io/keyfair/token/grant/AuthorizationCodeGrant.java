@@ -14,12 +14,11 @@ import io.keyfair.common.code.AuthorizationCode;
 import io.keyfair.common.code.AuthorizationCodes;
 import io.keyfair.common.code.AuthorizationCodes.Redemption;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.token.clientauth.AuthenticatedClient;
+import io.keyfair.token.clientauth.ClientRequest;
+import io.keyfair.token.mint.AccessTokenMinter;
+import io.keyfair.token.mint.IdTokenMinter;
 import io.keyfair.token.refresh.RefreshTokens;
-import io.keyfair.token.token.AccessTokenMinter;
-import io.keyfair.token.token.AuthenticatedClient;
-import io.keyfair.token.token.IdTokenMinter;
-import io.keyfair.token.token.TokenRequest;
-import io.keyfair.token.token.TokenResponse;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -54,7 +53,7 @@ public class AuthorizationCodeGrant implements GrantHandler {
     }
 
     @Override
-    public Uni<TokenResponse> handle(TokenRequest request, AuthenticatedClient client) {
+    public Uni<TokenResponse> handle(ClientRequest request, AuthenticatedClient client) {
         String code = request.required("code");
         // the code is consumed here, atomically, whatever the checks below decide
         return codes.redeem(code).flatMap(redemption -> {
@@ -75,7 +74,7 @@ public class AuthorizationCodeGrant implements GrantHandler {
                 .flatMap(v -> Uni.createFrom().failure(OAuthException.invalidGrant("The authorization code was already used")));
     }
 
-    private Uni<TokenResponse> issue(TokenRequest request, AuthenticatedClient client, AuthorizationCode code) {
+    private Uni<TokenResponse> issue(ClientRequest request, AuthenticatedClient client, AuthorizationCode code) {
         // §4.1.3: the code must have been issued to the authenticated client
         if (!code.clientId().equals(client.clientId())) {
             throw invalid(client, code, "The authorization code was issued to another client");
@@ -101,7 +100,7 @@ public class AuthorizationCodeGrant implements GrantHandler {
     }
 
     /** RFC 7636 §4.6, and RFC 9700 §2.1.1: a verifier without a challenge is refused too. */
-    private void checkPkce(TokenRequest request, AuthenticatedClient client, AuthorizationCode code) {
+    private void checkPkce(ClientRequest request, AuthenticatedClient client, AuthorizationCode code) {
         String verifier = request.get("code_verifier").orElse(null);
         if (code.codeChallenge() == null) {
             if (verifier != null) {

@@ -7,10 +7,9 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.keyfair.common.error.OAuthException;
-import io.keyfair.token.token.AccessTokenMinter;
-import io.keyfair.token.token.AuthenticatedClient;
-import io.keyfair.token.token.TokenRequest;
-import io.keyfair.token.token.TokenResponse;
+import io.keyfair.token.clientauth.AuthenticatedClient;
+import io.keyfair.token.clientauth.ClientRequest;
+import io.keyfair.token.mint.AccessTokenMinter;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -32,7 +31,7 @@ public class ClientCredentialsGrant implements GrantHandler {
     }
 
     @Override
-    public Uni<TokenResponse> handle(TokenRequest request, AuthenticatedClient authenticated) {
+    public Uni<TokenResponse> handle(ClientRequest request, AuthenticatedClient authenticated) {
         // §4.4: "The client credentials grant type MUST only be used by confidential clients."
         if (!authenticated.confidential()) {
             throw OAuthException.unauthorizedClient("Public clients cannot use client_credentials");

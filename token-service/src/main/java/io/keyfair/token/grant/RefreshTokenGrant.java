@@ -7,11 +7,10 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.token.clientauth.AuthenticatedClient;
+import io.keyfair.token.clientauth.ClientRequest;
+import io.keyfair.token.mint.AccessTokenMinter;
 import io.keyfair.token.refresh.RefreshTokens;
-import io.keyfair.token.token.AccessTokenMinter;
-import io.keyfair.token.token.AuthenticatedClient;
-import io.keyfair.token.token.TokenRequest;
-import io.keyfair.token.token.TokenResponse;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -35,7 +34,7 @@ public class RefreshTokenGrant implements GrantHandler {
     }
 
     @Override
-    public Uni<TokenResponse> handle(TokenRequest request, AuthenticatedClient client) {
+    public Uni<TokenResponse> handle(ClientRequest request, AuthenticatedClient client) {
         String presented = request.required("refresh_token");
         if (presented.length() > 256) {
             throw OAuthException.invalidGrant("The refresh token is invalid");

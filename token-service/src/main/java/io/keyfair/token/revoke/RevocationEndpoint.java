@@ -17,10 +17,10 @@ import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.token.AccessTokenVerifier;
 import io.keyfair.common.token.RevocationList;
+import io.keyfair.token.clientauth.AuthenticatedClient;
+import io.keyfair.token.clientauth.ClientAuthenticator;
+import io.keyfair.token.clientauth.ClientRequest;
 import io.keyfair.token.refresh.RefreshTokens;
-import io.keyfair.token.token.AuthenticatedClient;
-import io.keyfair.token.token.ClientAuthenticator;
-import io.keyfair.token.token.TokenRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -52,7 +52,7 @@ public class RevocationEndpoint {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> revoke(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest http) {
-        TokenRequest request = TokenRequest.of(form, authorization, http);
+        ClientRequest request = ClientRequest.of(form, authorization, http);
         return authenticator.authenticate(request).flatMap(client -> {
             String token = request.required("token");
             // a JWT has dots; our refresh tokens are hex

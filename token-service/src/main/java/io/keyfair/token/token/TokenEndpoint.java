@@ -17,7 +17,11 @@ import jakarta.ws.rs.core.Response;
 
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.token.clientauth.AuthenticatedClient;
+import io.keyfair.token.clientauth.ClientAuthenticator;
+import io.keyfair.token.clientauth.ClientRequest;
 import io.keyfair.token.grant.GrantHandler;
+import io.keyfair.token.grant.TokenResponse;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -43,13 +47,13 @@ public class TokenEndpoint {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> token(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest http) {
-        TokenRequest request = TokenRequest.of(form, authorization, http);
+        ClientRequest request = ClientRequest.of(form, authorization, http);
         return authenticator.authenticate(request)
                 .flatMap(client -> dispatch(request, client))
                 .map(TokenEndpoint::noStore);
     }
 
-    private Uni<TokenResponse> dispatch(TokenRequest request, AuthenticatedClient client) {
+    private Uni<TokenResponse> dispatch(ClientRequest request, AuthenticatedClient client) {
         String grantType = request.required("grant_type");
         GrantHandler handler = grants.get(grantType);
         if (handler == null) {

@@ -1,4 +1,4 @@
-package io.keyfair.userinfo.userinfo;
+package io.keyfair.userinfo;
 
 import static io.keyfair.userinfo.Challenges.assertNoLeak;
 import static io.keyfair.userinfo.Challenges.bearer;
@@ -31,8 +31,6 @@ import io.keyfair.common.keys.SigningKeys;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.common.token.TokenSigner;
-import io.keyfair.userinfo.TestTokens;
-import io.keyfair.userinfo.TestUsers;
 import io.keyfair.userinfo.TestUsers.Created;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,4 +1,4 @@
-package io.keyfair.token.token;
+package io.keyfair.token.grant;
 
 import static io.keyfair.token.TokenCalls.code;
 import static io.keyfair.token.TokenCalls.exchange;

@@ -1,4 +1,4 @@
-package io.keyfair.token.token;
+package io.keyfair.token.grant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
