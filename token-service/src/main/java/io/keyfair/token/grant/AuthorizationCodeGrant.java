@@ -16,8 +16,7 @@ import io.keyfair.common.code.AuthorizationCodes.Redemption;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.token.clientauth.AuthenticatedClient;
 import io.keyfair.token.clientauth.ClientRequest;
-import io.keyfair.token.mint.AccessTokenMinter;
-import io.keyfair.token.mint.IdTokenMinter;
+import io.keyfair.token.mint.TokenMinter;
 import io.keyfair.token.refresh.RefreshTokens;
 import io.smallrye.mutiny.Uni;
 
@@ -33,16 +32,13 @@ public class AuthorizationCodeGrant implements GrantHandler {
     private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
 
     private final AuthorizationCodes codes;
-    private final AccessTokenMinter accessTokens;
-    private final IdTokenMinter idTokens;
+    private final TokenMinter minter;
     private final RefreshTokens refreshTokens;
     private final AuditLog audit;
 
-    AuthorizationCodeGrant(AuthorizationCodes codes, AccessTokenMinter accessTokens, IdTokenMinter idTokens,
-            RefreshTokens refreshTokens, AuditLog audit) {
+    AuthorizationCodeGrant(AuthorizationCodes codes, TokenMinter minter, RefreshTokens refreshTokens, AuditLog audit) {
         this.codes = codes;
-        this.accessTokens = accessTokens;
-        this.idTokens = idTokens;
+        this.minter = minter;
         this.refreshTokens = refreshTokens;
         this.audit = audit;
     }
@@ -87,16 +83,15 @@ public class AuthorizationCodeGrant implements GrantHandler {
         }
         checkPkce(request, client, code);
 
-        AccessTokenMinter.Minted access = accessTokens.mint(client.client(), code.userId(), code.scopes(), code.grantId());
+        TokenMinter.MintedAccessToken access = minter.accessToken(client.client(), code.userId(), code.scopes(), code.grantId());
         String idToken = code.scopes().contains("openid")
-                ? idTokens.mint(client.client(), code.userId(), code.authTime(), code.nonce(), access.jwt(), access.claims().lifetimeSeconds())
+                ? minter.idToken(client.client(), code.userId(), code.authTime(), code.nonce(), access)
                 : null;
         Uni<String> refresh = client.client().grantTypes().contains("refresh_token")
                 ? refreshTokens.startFamily(code.grantId(), client.clientId(), code.userId(), code.scopes(), code.authTime())
                         .map(RefreshTokens.Issued::refreshToken)
                 : Uni.createFrom().nullItem();
-        return refresh.map(refreshToken -> new TokenResponse(access.jwt(), "Bearer", access.claims().lifetimeSeconds(),
-                refreshToken, access.claims().scope(), idToken));
+        return refresh.map(refreshToken -> TokenResponse.of(access).withRefreshToken(refreshToken).withIdToken(idToken));
     }
 
     /** RFC 7636 §4.6, and RFC 9700 §2.1.1: a verifier without a challenge is refused too. */

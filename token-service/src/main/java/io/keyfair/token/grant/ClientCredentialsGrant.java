@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.token.clientauth.AuthenticatedClient;
 import io.keyfair.token.clientauth.ClientRequest;
-import io.keyfair.token.mint.AccessTokenMinter;
+import io.keyfair.token.mint.TokenMinter;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -19,9 +19,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ClientCredentialsGrant implements GrantHandler {
 
-    private final AccessTokenMinter minter;
+    private final TokenMinter minter;
 
-    ClientCredentialsGrant(AccessTokenMinter minter) {
+    ClientCredentialsGrant(TokenMinter minter) {
         this.minter = minter;
     }
 
@@ -43,8 +43,8 @@ public class ClientCredentialsGrant implements GrantHandler {
         if (!registered.containsAll(scopes)) {
             throw OAuthException.invalidScope("The client may not ask for some of these scopes");
         }
-        AccessTokenMinter.Minted token = minter.mint(authenticated.client(), authenticated.clientId(), scopes, null);
+        TokenMinter.MintedAccessToken token = minter.accessToken(authenticated.client(), authenticated.clientId(), scopes, null);
         // §4.4.3: "A refresh token SHOULD NOT be included."
-        return Uni.createFrom().item(TokenResponse.bearer(token.jwt(), token.claims().lifetimeSeconds(), token.claims().scope()));
+        return Uni.createFrom().item(TokenResponse.of(token));
     }
 }

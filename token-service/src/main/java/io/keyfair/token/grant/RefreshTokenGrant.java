@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.token.clientauth.AuthenticatedClient;
 import io.keyfair.token.clientauth.ClientRequest;
-import io.keyfair.token.mint.AccessTokenMinter;
+import io.keyfair.token.mint.TokenMinter;
 import io.keyfair.token.refresh.RefreshTokens;
 import io.smallrye.mutiny.Uni;
 
@@ -21,11 +21,11 @@ import io.smallrye.mutiny.Uni;
 public class RefreshTokenGrant implements GrantHandler {
 
     private final RefreshTokens refreshTokens;
-    private final AccessTokenMinter accessTokens;
+    private final TokenMinter minter;
 
-    RefreshTokenGrant(RefreshTokens refreshTokens, AccessTokenMinter accessTokens) {
+    RefreshTokenGrant(RefreshTokens refreshTokens, TokenMinter minter) {
         this.refreshTokens = refreshTokens;
-        this.accessTokens = accessTokens;
+        this.minter = minter;
     }
 
     @Override
@@ -46,10 +46,9 @@ public class RefreshTokenGrant implements GrantHandler {
             if (requested != null) {
                 scopes.retainAll(requested);
             }
-            AccessTokenMinter.Minted access = accessTokens.mint(client.client(), issued.family().userId(), scopes,
+            TokenMinter.MintedAccessToken access = minter.accessToken(client.client(), issued.family().userId(), scopes,
                     issued.family().grantId());
-            return new TokenResponse(access.jwt(), "Bearer", access.claims().lifetimeSeconds(), issued.refreshToken(),
-                    access.claims().scope(), null);
+            return TokenResponse.of(access).withRefreshToken(issued.refreshToken());
         });
     }
 }
