@@ -18,6 +18,7 @@ import io.keyfair.token.clientauth.AuthenticatedClient;
 import io.keyfair.token.clientauth.ClientRequest;
 import io.keyfair.token.mint.TokenMinter;
 import io.keyfair.token.refresh.RefreshTokens;
+import io.keyfair.token.user.Users;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -34,12 +35,15 @@ public class AuthorizationCodeGrant implements GrantHandler {
     private final AuthorizationCodes codes;
     private final TokenMinter minter;
     private final RefreshTokens refreshTokens;
+    private final Users users;
     private final AuditLog audit;
 
-    AuthorizationCodeGrant(AuthorizationCodes codes, TokenMinter minter, RefreshTokens refreshTokens, AuditLog audit) {
+    AuthorizationCodeGrant(AuthorizationCodes codes, TokenMinter minter, RefreshTokens refreshTokens, Users users,
+            AuditLog audit) {
         this.codes = codes;
         this.minter = minter;
         this.refreshTokens = refreshTokens;
+        this.users = users;
         this.audit = audit;
     }
 
@@ -82,16 +86,35 @@ public class AuthorizationCodeGrant implements GrantHandler {
             throw invalid(client, code, "redirect_uri does not match the authorization request");
         }
         checkPkce(request, client, code);
+        // the user may have been deleted since approving: nothing is signed for a user who is gone
+        return refreshTokenWhileTheUserExists(client, code).map(refreshToken -> tokens(client, code, refreshToken));
+    }
 
+    /**
+     * The grant's refresh token, for clients with the refresh_token grant, from a family that is
+     * started only while the user exists; for other clients null, once the user is known to exist.
+     * Either way one PostgreSQL round trip, and invalid_grant when the user is gone.
+     */
+    private Uni<String> refreshTokenWhileTheUserExists(AuthenticatedClient client, AuthorizationCode code) {
+        if (client.client().grantTypes().contains("refresh_token")) {
+            return refreshTokens.startFamily(code.grantId(), client.clientId(), code.userId(), code.scopes(), code.authTime())
+                    .map(RefreshTokens.Issued::refreshToken);
+        }
+        return users.exists(code.userId()).map(exists -> {
+            if (!exists) {
+                throw OAuthException.invalidGrant(RefreshTokens.USER_GONE);
+            }
+            return null;
+        });
+    }
+
+    /** OpenID Connect Core §3.1.3.3: the ID token comes with the access token when `openid` was granted. */
+    private TokenResponse tokens(AuthenticatedClient client, AuthorizationCode code, String refreshToken) {
         TokenMinter.MintedAccessToken access = minter.accessToken(client.client(), code.userId(), code.scopes(), code.grantId());
         String idToken = code.scopes().contains("openid")
                 ? minter.idToken(client.client(), code.userId(), code.authTime(), code.nonce(), access)
                 : null;
-        Uni<String> refresh = client.client().grantTypes().contains("refresh_token")
-                ? refreshTokens.startFamily(code.grantId(), client.clientId(), code.userId(), code.scopes(), code.authTime())
-                        .map(RefreshTokens.Issued::refreshToken)
-                : Uni.createFrom().nullItem();
-        return refresh.map(refreshToken -> TokenResponse.of(access).withRefreshToken(refreshToken).withIdToken(idToken));
+        return TokenResponse.of(access).withRefreshToken(refreshToken).withIdToken(idToken);
     }
 
     /** RFC 7636 §4.6, and RFC 9700 §2.1.1: a verifier without a challenge is refused too. */

@@ -162,4 +162,16 @@ class AuthorizationCodeGrantTest {
         TestUsers.delete(pool, user);
         assertInvalidGrant(exchange(client, code, null));
     }
+
+    @Test
+    void codeOfADeletedUserGivesInvalidGrantAndNoTokenToAClientWithoutRefreshGrant() {
+        Created client = TestClients.confidential().grantTypes("authorization_code").scope("openid profile").create(pool);
+        String user = TestUsers.create(pool);
+        String code = code(codes, client, user, OPENID_PROFILE, "n-1", null);
+        TestUsers.delete(pool, user);
+        Response r = exchange(client, code, null);
+        assertInvalidGrant(r);
+        r.then().header("Pragma", "no-cache").body("error_description", equalTo("The user of this grant no longer exists"))
+                .body("access_token", nullValue()).body("id_token", nullValue());
+    }
 }
