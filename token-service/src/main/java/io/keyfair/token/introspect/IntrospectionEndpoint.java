@@ -21,6 +21,7 @@ import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.config.AdminClientConfig;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.http.NoStore;
 import io.keyfair.common.token.AccessTokenVerifier;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.common.token.VerifiedAccessToken;
@@ -74,8 +75,7 @@ public class IntrospectionEndpoint {
             }
             String token = request.required("token");
             Uni<Map<String, Object>> answer = token.indexOf('.') >= 0 ? accessToken(token, caller) : refreshToken(token, caller);
-            return answer.map(body -> Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
-                    .header("Cache-Control", "no-store").header("Pragma", "no-cache").build());
+            return answer.map(NoStore::json);
         });
     }
 

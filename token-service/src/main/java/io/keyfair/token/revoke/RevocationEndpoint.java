@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.http.NoStore;
 import io.keyfair.common.token.AccessTokenVerifier;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.token.clientauth.AuthenticatedClient;
@@ -57,7 +58,7 @@ public class RevocationEndpoint {
             String token = request.required("token");
             // a JWT has dots; our refresh tokens are hex
             Uni<Void> revoked = token.indexOf('.') >= 0 ? revokeAccessToken(token, client) : revokeRefreshToken(token, client);
-            return revoked.replaceWith(Response.ok().header("Cache-Control", "no-store").header("Pragma", "no-cache").build());
+            return revoked.replaceWith(NoStore.status(200).build());
         });
     }
 

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.http.NoStore;
 import io.keyfair.token.clientauth.AuthenticatedClient;
 import io.keyfair.token.clientauth.ClientAuthenticator;
 import io.keyfair.token.clientauth.ClientRequest;
@@ -50,7 +51,7 @@ public class TokenEndpoint {
         ClientRequest request = ClientRequest.of(form, authorization, http);
         return authenticator.authenticate(request)
                 .flatMap(client -> dispatch(request, client))
-                .map(TokenEndpoint::noStore);
+                .map(NoStore::json);
     }
 
     private Uni<TokenResponse> dispatch(ClientRequest request, AuthenticatedClient client) {
@@ -66,13 +67,5 @@ public class TokenEndpoint {
             throw OAuthException.unauthorizedClient("The client is not allowed to use this grant type");
         }
         return handler.handle(request, client);
-    }
-
-    /** RFC 6749 §5.1: "Cache-Control: no-store" and "Pragma: no-cache". */
-    static Response noStore(Object body) {
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
-                .header("Cache-Control", "no-store")
-                .header("Pragma", "no-cache")
-                .build();
     }
 }
