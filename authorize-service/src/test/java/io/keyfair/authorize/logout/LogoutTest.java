@@ -27,6 +27,7 @@ import io.keyfair.authorize.TestClients;
 import io.keyfair.authorize.TestUsers;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.token.AccessToken;
+import io.keyfair.common.token.IdToken;
 import io.keyfair.common.token.TokenSigner;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -63,15 +64,8 @@ class LogoutTest {
     /** An ID token as token-service issues it, with these overrides. */
     private String idToken(String subject, String audience, long expiresAt) {
         long now = System.currentTimeMillis() / 1000;
-        return signer.signJwt(JWSAlgorithm.RS256, json -> {
-            json.writeStringField("iss", TestUsers.ISSUER);
-            json.writeStringField("sub", subject);
-            json.writeStringField("aud", audience);
-            json.writeNumberField("exp", expiresAt);
-            json.writeNumberField("iat", expiresAt - 3600);
-            json.writeNumberField("auth_time", now - 60);
-            json.writeStringField("azp", audience);
-        });
+        return signer.sign(new IdToken(TestUsers.ISSUER, subject, audience, expiresAt - 3600, expiresAt, now - 60, null, null,
+                JWSAlgorithm.RS256));
     }
 
     private String idToken(SignedIn s, TestClients.Created client) {

@@ -5,11 +5,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import com.nimbusds.jose.JWSAlgorithm;
+
 import io.keyfair.common.secret.Secrets;
 
 /**
  * A registered client as the token and authorize paths read it: immutable, cached in memory.
  *
+ * @param idTokenSignedResponseAlg as registered (OpenID Connect Dynamic Client Registration §2); read
+ *        through {@link #signingAlgorithm()}
  * @param postLogoutRedirectUris where `/logout` may send the user afterwards (RP-Initiated Logout §3.1)
  * @param secrets the SHA-256 of every secret that may still authenticate the client
  */
@@ -23,7 +27,7 @@ public record ClientRecord(
         List<String> redirectUris,
         Integer accessTokenTtl,
         boolean introspectionAllowed,
-        String signingAlgorithm,
+        String idTokenSignedResponseAlg,
         int refreshGraceSeconds,
         boolean trusted,
         List<String> frameAncestors,
@@ -46,6 +50,11 @@ public record ClientRecord(
 
     public boolean isPublic() {
         return AUTH_NONE.equals(tokenEndpointAuthMethod);
+    }
+
+    /** The algorithm of the client's access and ID tokens: RS256 unless it registered ES256. */
+    public JWSAlgorithm signingAlgorithm() {
+        return "ES256".equals(idTokenSignedResponseAlg) ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
     }
 
     public boolean isApproved() {

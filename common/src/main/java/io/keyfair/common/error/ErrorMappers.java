@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.keyfair.common.audit.LogSafe;
 import io.keyfair.common.form.MalformedFormException;
+import io.keyfair.common.http.NoStore;
 
 /**
  * Turns every failure into an RFC 6749 §5.2 JSON error. Only the public description leaves the
@@ -83,11 +84,9 @@ public class ErrorMappers {
         return render(OAuthException.serverError(e.getClass().getName()));
     }
 
-    /** The JSON error response for an exception, with `no-store` as RFC 6749 §5.1 asks. */
+    /** The JSON error response for an exception, {@link NoStore} as RFC 6749 §5.1 asks. */
     public static Response render(OAuthException e) {
-        Response.ResponseBuilder builder = Response.status(e.status())
-                .header("Cache-Control", "no-store")
-                .header("Pragma", "no-cache");
+        Response.ResponseBuilder builder = NoStore.status(e.status());
         if (e.withBody()) {
             builder.type(MediaType.APPLICATION_JSON_TYPE).entity(new ErrorBody(e.error().code(), e.description()));
         }

@@ -1,7 +1,9 @@
 package io.keyfair.common.token;
 
+import java.io.IOException;
 import java.util.List;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.nimbusds.jose.JWSAlgorithm;
 
 /**
@@ -21,7 +23,26 @@ public record AccessToken(
         long expiresAt,
         String jti,
         String grantId,
-        JWSAlgorithm algorithm) {
+        JWSAlgorithm algorithm) implements TokenClaims {
+
+    @Override
+    public TokenType type() {
+        return TokenType.ACCESS_TOKEN;
+    }
+
+    /** RFC 9068 §2.2, with the grant id as the private claim {@value TokenSigner#GRANT_ID_CLAIM}. */
+    @Override
+    public void writeClaims(JsonGenerator json) throws IOException {
+        json.writeStringField("iss", issuer);
+        json.writeStringField("sub", subject);
+        json.writeStringField("aud", audience);
+        json.writeStringField("client_id", clientId);
+        json.writeStringField("scope", scope());
+        json.writeNumberField("iat", issuedAt);
+        json.writeNumberField("exp", expiresAt);
+        json.writeStringField("jti", jti);
+        json.writeStringField(TokenSigner.GRANT_ID_CLAIM, grantId);
+    }
 
     public String scope() {
         return String.join(" ", scopes);

@@ -19,17 +19,24 @@ import io.keyfair.common.keys.KeyRing;
 import io.keyfair.common.keys.KeyState;
 import io.keyfair.common.keys.SigningKeys;
 
-/** The one place that signs tokens. Signers are built once per key, never per request. */
+/**
+ * The one place that signs tokens: every kind of token ({@link TokenClaims}) goes through
+ * {@link #sign(TokenClaims)}. Signers and the encoded headers are built once per key, never per
+ * request.
+ */
 @ApplicationScoped
 public class TokenSigner {
 
     /** RFC 9068 §2.1. */
-    public static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
+    public static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType(TokenType.ACCESS_TOKEN.typ());
     /** The private claim carrying {@link AccessToken#grantId()}. */
     public static final String GRANT_ID_CLAIM = "gid";
 
-    /** One active key: its id, the JWS headers of access and ID tokens already Base64URL-encoded, its signatures. */
-    private record Signer(String kid, String accessTokenHeader, String jwtHeader, JwsSignatures signatures) {
+    /**
+     * One active key: its id, its signatures, and the JWS header of each {@link TokenType},
+     * already Base64URL-encoded, by the type's ordinal.
+     */
+    private record Signer(String kid, String[] headers, JwsSignatures signatures) {
     }
 
     private final Map<JWSAlgorithm, Signer> signers = new HashMap<>();
@@ -52,17 +59,21 @@ public class TokenSigner {
                     : ((RSAKey) e.jwk()).toPrivateKey();
             String kid = e.jwk().getKeyID();
             // every token of a kind has the same header: encode it once
-            return new Signer(kid, header(e.algorithm(), ACCESS_TOKEN_TYPE, kid), header(e.algorithm(), JOSEObjectType.JWT, kid),
-                    JwsSignatures.signing(e.algorithm(), key));
+            TokenType[] types = TokenType.values();
+            String[] headers = new String[types.length];
+            for (TokenType type : types) {
+                headers[type.ordinal()] = header(e.algorithm(), type, kid);
+            }
+            return new Signer(kid, headers, JwsSignatures.signing(e.algorithm(), key));
         } catch (JOSEException ex) {
             throw new IllegalStateException("unusable signing key " + e.jwk().getKeyID(), ex);
         }
     }
 
-    private static String header(JWSAlgorithm algorithm, JOSEObjectType type, String kid) {
+    private static String header(JWSAlgorithm algorithm, TokenType type, String kid) {
         return CompactJws.encodeObject(json -> {
             json.writeStringField("alg", algorithm.getName());
-            json.writeStringField("typ", type.getType());
+            json.writeStringField("typ", type.typ());
             json.writeStringField("kid", kid);
         });
     }
@@ -72,26 +83,11 @@ public class TokenSigner {
         return signers.containsKey(algorithm);
     }
 
-    /** An RFC 9068 access token (`typ` at+jwt). */
-    public String sign(AccessToken token) {
+    /** The compact JWS of a token: its kind's header, its claims, signed by its algorithm's active key. */
+    public String sign(TokenClaims token) {
         Signer signer = signer(token.algorithm());
-        return sign(signer, signer.accessTokenHeader(), json -> {
-            json.writeStringField("iss", token.issuer());
-            json.writeStringField("sub", token.subject());
-            json.writeStringField("aud", token.audience());
-            json.writeStringField("client_id", token.clientId());
-            json.writeStringField("scope", token.scope());
-            json.writeNumberField("iat", token.issuedAt());
-            json.writeNumberField("exp", token.expiresAt());
-            json.writeStringField("jti", token.jti());
-            json.writeStringField(GRANT_ID_CLAIM, token.grantId());
-        });
-    }
-
-    /** A JWT (`typ` JWT) with these claims, such as an ID token, signed with the algorithm's active key. */
-    public String signJwt(JWSAlgorithm algorithm, CompactJws.Members claims) {
-        Signer signer = signer(algorithm);
-        return sign(signer, signer.jwtHeader(), claims);
+        byte[] input = CompactJws.signingInput(signer.headers()[token.type().ordinal()], token::writeClaims);
+        return CompactJws.serialize(input, signer.signatures().sign(input));
     }
 
     private Signer signer(JWSAlgorithm algorithm) {
@@ -100,10 +96,5 @@ public class TokenSigner {
             throw OAuthException.serverError("no active signing key for " + algorithm);
         }
         return signer;
-    }
-
-    private static String sign(Signer signer, String header, CompactJws.Members claims) {
-        byte[] input = CompactJws.signingInput(header, claims);
-        return CompactJws.serialize(input, signer.signatures().sign(input));
     }
 }

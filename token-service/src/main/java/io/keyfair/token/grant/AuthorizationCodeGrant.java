@@ -14,12 +14,11 @@ import io.keyfair.common.code.AuthorizationCode;
 import io.keyfair.common.code.AuthorizationCodes;
 import io.keyfair.common.code.AuthorizationCodes.Redemption;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.token.clientauth.AuthenticatedClient;
+import io.keyfair.token.clientauth.ClientRequest;
+import io.keyfair.token.mint.TokenMinter;
 import io.keyfair.token.refresh.RefreshTokens;
-import io.keyfair.token.token.AccessTokenMinter;
-import io.keyfair.token.token.AuthenticatedClient;
-import io.keyfair.token.token.IdTokenMinter;
-import io.keyfair.token.token.TokenRequest;
-import io.keyfair.token.token.TokenResponse;
+import io.keyfair.token.user.Users;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -34,17 +33,17 @@ public class AuthorizationCodeGrant implements GrantHandler {
     private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
 
     private final AuthorizationCodes codes;
-    private final AccessTokenMinter accessTokens;
-    private final IdTokenMinter idTokens;
+    private final TokenMinter minter;
     private final RefreshTokens refreshTokens;
+    private final Users users;
     private final AuditLog audit;
 
-    AuthorizationCodeGrant(AuthorizationCodes codes, AccessTokenMinter accessTokens, IdTokenMinter idTokens,
-            RefreshTokens refreshTokens, AuditLog audit) {
+    AuthorizationCodeGrant(AuthorizationCodes codes, TokenMinter minter, RefreshTokens refreshTokens, Users users,
+            AuditLog audit) {
         this.codes = codes;
-        this.accessTokens = accessTokens;
-        this.idTokens = idTokens;
+        this.minter = minter;
         this.refreshTokens = refreshTokens;
+        this.users = users;
         this.audit = audit;
     }
 
@@ -54,7 +53,7 @@ public class AuthorizationCodeGrant implements GrantHandler {
     }
 
     @Override
-    public Uni<TokenResponse> handle(TokenRequest request, AuthenticatedClient client) {
+    public Uni<TokenResponse> handle(ClientRequest request, AuthenticatedClient client) {
         String code = request.required("code");
         // the code is consumed here, atomically, whatever the checks below decide
         return codes.redeem(code).flatMap(redemption -> {
@@ -75,7 +74,7 @@ public class AuthorizationCodeGrant implements GrantHandler {
                 .flatMap(v -> Uni.createFrom().failure(OAuthException.invalidGrant("The authorization code was already used")));
     }
 
-    private Uni<TokenResponse> issue(TokenRequest request, AuthenticatedClient client, AuthorizationCode code) {
+    private Uni<TokenResponse> issue(ClientRequest request, AuthenticatedClient client, AuthorizationCode code) {
         // §4.1.3: the code must have been issued to the authenticated client
         if (!code.clientId().equals(client.clientId())) {
             throw invalid(client, code, "The authorization code was issued to another client");
@@ -87,21 +86,39 @@ public class AuthorizationCodeGrant implements GrantHandler {
             throw invalid(client, code, "redirect_uri does not match the authorization request");
         }
         checkPkce(request, client, code);
+        // the user may have been deleted since approving: nothing is signed for a user who is gone
+        return refreshTokenWhileTheUserExists(client, code).map(refreshToken -> tokens(client, code, refreshToken));
+    }
 
-        AccessTokenMinter.Minted access = accessTokens.mint(client.client(), code.userId(), code.scopes(), code.grantId());
+    /**
+     * The grant's refresh token, for clients with the refresh_token grant, from a family that is
+     * started only while the user exists; for other clients null, once the user is known to exist.
+     * Either way one PostgreSQL round trip, and invalid_grant when the user is gone.
+     */
+    private Uni<String> refreshTokenWhileTheUserExists(AuthenticatedClient client, AuthorizationCode code) {
+        if (client.client().grantTypes().contains("refresh_token")) {
+            return refreshTokens.startFamily(code.grantId(), client.clientId(), code.userId(), code.scopes(), code.authTime())
+                    .map(RefreshTokens.Issued::refreshToken);
+        }
+        return users.exists(code.userId()).map(exists -> {
+            if (!exists) {
+                throw OAuthException.invalidGrant(RefreshTokens.USER_GONE);
+            }
+            return null;
+        });
+    }
+
+    /** OpenID Connect Core §3.1.3.3: the ID token comes with the access token when `openid` was granted. */
+    private TokenResponse tokens(AuthenticatedClient client, AuthorizationCode code, String refreshToken) {
+        TokenMinter.MintedAccessToken access = minter.accessToken(client.client(), code.userId(), code.scopes(), code.grantId());
         String idToken = code.scopes().contains("openid")
-                ? idTokens.mint(client.client(), code.userId(), code.authTime(), code.nonce(), access.jwt(), access.claims().lifetimeSeconds())
+                ? minter.idToken(client.client(), code.userId(), code.authTime(), code.nonce(), access)
                 : null;
-        Uni<String> refresh = client.client().grantTypes().contains("refresh_token")
-                ? refreshTokens.startFamily(code.grantId(), client.clientId(), code.userId(), code.scopes(), code.authTime())
-                        .map(RefreshTokens.Issued::refreshToken)
-                : Uni.createFrom().nullItem();
-        return refresh.map(refreshToken -> new TokenResponse(access.jwt(), "Bearer", access.claims().lifetimeSeconds(),
-                refreshToken, access.claims().scope(), idToken));
+        return TokenResponse.of(access).withRefreshToken(refreshToken).withIdToken(idToken);
     }
 
     /** RFC 7636 §4.6, and RFC 9700 §2.1.1: a verifier without a challenge is refused too. */
-    private void checkPkce(TokenRequest request, AuthenticatedClient client, AuthorizationCode code) {
+    private void checkPkce(ClientRequest request, AuthenticatedClient client, AuthorizationCode code) {
         String verifier = request.get("code_verifier").orElse(null);
         if (code.codeChallenge() == null) {
             if (verifier != null) {

@@ -7,10 +7,9 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.keyfair.common.error.OAuthException;
-import io.keyfair.token.token.AccessTokenMinter;
-import io.keyfair.token.token.AuthenticatedClient;
-import io.keyfair.token.token.TokenRequest;
-import io.keyfair.token.token.TokenResponse;
+import io.keyfair.token.clientauth.AuthenticatedClient;
+import io.keyfair.token.clientauth.ClientRequest;
+import io.keyfair.token.mint.TokenMinter;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -20,9 +19,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ClientCredentialsGrant implements GrantHandler {
 
-    private final AccessTokenMinter minter;
+    private final TokenMinter minter;
 
-    ClientCredentialsGrant(AccessTokenMinter minter) {
+    ClientCredentialsGrant(TokenMinter minter) {
         this.minter = minter;
     }
 
@@ -32,7 +31,7 @@ public class ClientCredentialsGrant implements GrantHandler {
     }
 
     @Override
-    public Uni<TokenResponse> handle(TokenRequest request, AuthenticatedClient authenticated) {
+    public Uni<TokenResponse> handle(ClientRequest request, AuthenticatedClient authenticated) {
         // §4.4: "The client credentials grant type MUST only be used by confidential clients."
         if (!authenticated.confidential()) {
             throw OAuthException.unauthorizedClient("Public clients cannot use client_credentials");
@@ -44,8 +43,8 @@ public class ClientCredentialsGrant implements GrantHandler {
         if (!registered.containsAll(scopes)) {
             throw OAuthException.invalidScope("The client may not ask for some of these scopes");
         }
-        AccessTokenMinter.Minted token = minter.mint(authenticated.client(), authenticated.clientId(), scopes, null);
+        TokenMinter.MintedAccessToken token = minter.accessToken(authenticated.client(), authenticated.clientId(), scopes, null);
         // §4.4.3: "A refresh token SHOULD NOT be included."
-        return Uni.createFrom().item(TokenResponse.bearer(token.jwt(), token.claims().lifetimeSeconds(), token.claims().scope()));
+        return Uni.createFrom().item(TokenResponse.of(token));
     }
 }

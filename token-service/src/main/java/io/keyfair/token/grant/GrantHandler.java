@@ -1,8 +1,7 @@
 package io.keyfair.token.grant;
 
-import io.keyfair.token.token.AuthenticatedClient;
-import io.keyfair.token.token.TokenRequest;
-import io.keyfair.token.token.TokenResponse;
+import io.keyfair.token.clientauth.AuthenticatedClient;
+import io.keyfair.token.clientauth.ClientRequest;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -16,5 +15,5 @@ public interface GrantHandler {
     String grantType();
 
     /** Issues the tokens, or fails with an {@link io.keyfair.common.error.OAuthException}. */
-    Uni<TokenResponse> handle(TokenRequest request, AuthenticatedClient client);
+    Uni<TokenResponse> handle(ClientRequest request, AuthenticatedClient client);
 }

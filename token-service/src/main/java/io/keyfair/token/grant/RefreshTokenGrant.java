@@ -7,11 +7,10 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.token.clientauth.AuthenticatedClient;
+import io.keyfair.token.clientauth.ClientRequest;
+import io.keyfair.token.mint.TokenMinter;
 import io.keyfair.token.refresh.RefreshTokens;
-import io.keyfair.token.token.AccessTokenMinter;
-import io.keyfair.token.token.AuthenticatedClient;
-import io.keyfair.token.token.TokenRequest;
-import io.keyfair.token.token.TokenResponse;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -22,11 +21,11 @@ import io.smallrye.mutiny.Uni;
 public class RefreshTokenGrant implements GrantHandler {
 
     private final RefreshTokens refreshTokens;
-    private final AccessTokenMinter accessTokens;
+    private final TokenMinter minter;
 
-    RefreshTokenGrant(RefreshTokens refreshTokens, AccessTokenMinter accessTokens) {
+    RefreshTokenGrant(RefreshTokens refreshTokens, TokenMinter minter) {
         this.refreshTokens = refreshTokens;
-        this.accessTokens = accessTokens;
+        this.minter = minter;
     }
 
     @Override
@@ -35,7 +34,7 @@ public class RefreshTokenGrant implements GrantHandler {
     }
 
     @Override
-    public Uni<TokenResponse> handle(TokenRequest request, AuthenticatedClient client) {
+    public Uni<TokenResponse> handle(ClientRequest request, AuthenticatedClient client) {
         String presented = request.required("refresh_token");
         if (presented.length() > 256) {
             throw OAuthException.invalidGrant("The refresh token is invalid");
@@ -47,10 +46,9 @@ public class RefreshTokenGrant implements GrantHandler {
             if (requested != null) {
                 scopes.retainAll(requested);
             }
-            AccessTokenMinter.Minted access = accessTokens.mint(client.client(), issued.family().userId(), scopes,
+            TokenMinter.MintedAccessToken access = minter.accessToken(client.client(), issued.family().userId(), scopes,
                     issued.family().grantId());
-            return new TokenResponse(access.jwt(), "Bearer", access.claims().lifetimeSeconds(), issued.refreshToken(),
-                    access.claims().scope(), null);
+            return TokenResponse.of(access).withRefreshToken(issued.refreshToken());
         });
     }
 }

@@ -21,13 +21,14 @@ import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.config.AdminClientConfig;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.http.NoStore;
 import io.keyfair.common.token.AccessTokenVerifier;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.common.token.VerifiedAccessToken;
+import io.keyfair.token.clientauth.AuthenticatedClient;
+import io.keyfair.token.clientauth.ClientAuthenticator;
+import io.keyfair.token.clientauth.ClientRequest;
 import io.keyfair.token.refresh.RefreshTokens;
-import io.keyfair.token.token.AuthenticatedClient;
-import io.keyfair.token.token.ClientAuthenticator;
-import io.keyfair.token.token.TokenRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -66,7 +67,7 @@ public class IntrospectionEndpoint {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> introspect(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest http) {
-        TokenRequest request = TokenRequest.of(form, authorization, http);
+        ClientRequest request = ClientRequest.of(form, authorization, http);
         return authenticator.authenticate(request).flatMap(caller -> {
             // §2.1: the endpoint is for protected resources, which authenticate
             if (!caller.confidential()) {
@@ -74,8 +75,7 @@ public class IntrospectionEndpoint {
             }
             String token = request.required("token");
             Uni<Map<String, Object>> answer = token.indexOf('.') >= 0 ? accessToken(token, caller) : refreshToken(token, caller);
-            return answer.map(body -> Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
-                    .header("Cache-Control", "no-store").header("Pragma", "no-cache").build());
+            return answer.map(NoStore::json);
         });
     }
 

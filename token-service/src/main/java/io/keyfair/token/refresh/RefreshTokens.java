@@ -41,6 +41,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class RefreshTokens {
 
+    /** The description of the invalid_grant for a grant whose user was deleted. */
+    public static final String USER_GONE = "The user of this grant no longer exists";
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
@@ -129,7 +132,7 @@ public class RefreshTokens {
                         .addValue(hash(token)))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
-                        throw OAuthException.invalidGrant("The user of this grant no longer exists");
+                        throw OAuthException.invalidGrant(USER_GONE);
                     }
                     Row row = rows.iterator().next();
                     RefreshFamily family = new RefreshFamily(familyId, grantId, clientId, userId, scopes, authTime,

@@ -15,12 +15,13 @@ import jakarta.ws.rs.core.Response;
 
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.http.NoStore;
 import io.keyfair.common.token.AccessTokenVerifier;
 import io.keyfair.common.token.RevocationList;
+import io.keyfair.token.clientauth.AuthenticatedClient;
+import io.keyfair.token.clientauth.ClientAuthenticator;
+import io.keyfair.token.clientauth.ClientRequest;
 import io.keyfair.token.refresh.RefreshTokens;
-import io.keyfair.token.token.AuthenticatedClient;
-import io.keyfair.token.token.ClientAuthenticator;
-import io.keyfair.token.token.TokenRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -52,12 +53,12 @@ public class RevocationEndpoint {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> revoke(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest http) {
-        TokenRequest request = TokenRequest.of(form, authorization, http);
+        ClientRequest request = ClientRequest.of(form, authorization, http);
         return authenticator.authenticate(request).flatMap(client -> {
             String token = request.required("token");
             // a JWT has dots; our refresh tokens are hex
             Uni<Void> revoked = token.indexOf('.') >= 0 ? revokeAccessToken(token, client) : revokeRefreshToken(token, client);
-            return revoked.replaceWith(Response.ok().header("Cache-Control", "no-store").header("Pragma", "no-cache").build());
+            return revoked.replaceWith(NoStore.status(200).build());
         });
     }
 

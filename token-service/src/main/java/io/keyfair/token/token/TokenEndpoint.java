@@ -17,7 +17,12 @@ import jakarta.ws.rs.core.Response;
 
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.http.NoStore;
+import io.keyfair.token.clientauth.AuthenticatedClient;
+import io.keyfair.token.clientauth.ClientAuthenticator;
+import io.keyfair.token.clientauth.ClientRequest;
 import io.keyfair.token.grant.GrantHandler;
+import io.keyfair.token.grant.TokenResponse;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -43,13 +48,13 @@ public class TokenEndpoint {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> token(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest http) {
-        TokenRequest request = TokenRequest.of(form, authorization, http);
+        ClientRequest request = ClientRequest.of(form, authorization, http);
         return authenticator.authenticate(request)
                 .flatMap(client -> dispatch(request, client))
-                .map(TokenEndpoint::noStore);
+                .map(NoStore::json);
     }
 
-    private Uni<TokenResponse> dispatch(TokenRequest request, AuthenticatedClient client) {
+    private Uni<TokenResponse> dispatch(ClientRequest request, AuthenticatedClient client) {
         String grantType = request.required("grant_type");
         GrantHandler handler = grants.get(grantType);
         if (handler == null) {
@@ -62,13 +67,5 @@ public class TokenEndpoint {
             throw OAuthException.unauthorizedClient("The client is not allowed to use this grant type");
         }
         return handler.handle(request, client);
-    }
-
-    /** RFC 6749 §5.1: "Cache-Control: no-store" and "Pragma: no-cache". */
-    static Response noStore(Object body) {
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
-                .header("Cache-Control", "no-store")
-                .header("Pragma", "no-cache")
-                .build();
     }
 }

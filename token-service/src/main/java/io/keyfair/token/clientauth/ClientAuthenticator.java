@@ -1,4 +1,4 @@
-package io.keyfair.token.token;
+package io.keyfair.token.clientauth;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,7 @@ import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.client.ClientDirectory;
 import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.error.OAuthException;
-import io.keyfair.token.token.ClientAuthThrottle.Counted;
+import io.keyfair.token.clientauth.ClientAuthThrottle.Counted;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -72,7 +72,7 @@ public class ClientAuthenticator {
     private record Refused(String reason, String detail) implements Outcome {
     }
 
-    public Uni<AuthenticatedClient> authenticate(TokenRequest request) {
+    public Uni<AuthenticatedClient> authenticate(ClientRequest request) {
         Credentials credentials = credentials(request);
         if (credentials.clientId().length() > MAX_CLIENT_ID_LENGTH) {
             throw OAuthException.invalidClient(FAILED, credentials.basic()).withDetail("client id longer than 32 characters");
@@ -144,7 +144,7 @@ public class ClientAuthenticator {
     }
 
     /** Reads the credentials; RFC 6749 §2.3: exactly one authentication method per request. */
-    private static Credentials credentials(TokenRequest request) {
+    private static Credentials credentials(ClientRequest request) {
         Optional<String> bodyId = request.get("client_id");
         Optional<String> bodySecret = request.get("client_secret");
         String header = request.authorization();

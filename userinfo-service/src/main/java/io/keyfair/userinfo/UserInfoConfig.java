@@ -1,4 +1,4 @@
-package io.keyfair.userinfo.userinfo;
+package io.keyfair.userinfo;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.keyfair.token.token;
+package io.keyfair.token.clientauth;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,4 +1,4 @@
-package io.keyfair.userinfo.userinfo;
+package io.keyfair.userinfo;
 
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +19,7 @@ import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.error.ErrorMappers;
 import io.keyfair.common.error.OAuthError;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.http.NoStore;
 import io.keyfair.common.token.AccessTokenVerifier;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.common.token.VerifiedAccessToken;
@@ -121,10 +122,7 @@ public class UserInfoEndpoint {
         // the user was deleted after the token was issued
         UserClaims claims = user.orElseThrow(() -> refused("userinfo.unknown_user", token,
                 OAuthException.invalidToken("The user of the access token no longer exists")));
-        return Response.ok(claims.releasedTo(token.subject(), token.scopes()), MediaType.APPLICATION_JSON_TYPE)
-                .header("Cache-Control", "no-store")
-                .header("Pragma", "no-cache")
-                .build();
+        return NoStore.json(claims.releasedTo(token.subject(), token.scopes()));
     }
 
     /** Audits a refusal of a token whose ids are trustworthy (it verified); forged ones are not audited. */

@@ -1,4 +1,4 @@
-package io.keyfair.userinfo.userinfo;
+package io.keyfair.userinfo;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.startsWith;
@@ -21,8 +21,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.token.TokenSigner;
-import io.keyfair.userinfo.TestTokens;
-import io.keyfair.userinfo.TestUsers;
 import io.keyfair.userinfo.TestUsers.Created;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

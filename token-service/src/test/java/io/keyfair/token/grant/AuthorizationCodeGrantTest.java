@@ -1,4 +1,4 @@
-package io.keyfair.token.token;
+package io.keyfair.token.grant;
 
 import static io.keyfair.token.TokenCalls.code;
 import static io.keyfair.token.TokenCalls.exchange;
@@ -161,5 +161,17 @@ class AuthorizationCodeGrantTest {
         String code = code(codes, client, user, OPENID_PROFILE, null, null);
         TestUsers.delete(pool, user);
         assertInvalidGrant(exchange(client, code, null));
+    }
+
+    @Test
+    void codeOfADeletedUserGivesInvalidGrantAndNoTokenToAClientWithoutRefreshGrant() {
+        Created client = TestClients.confidential().grantTypes("authorization_code").scope("openid profile").create(pool);
+        String user = TestUsers.create(pool);
+        String code = code(codes, client, user, OPENID_PROFILE, "n-1", null);
+        TestUsers.delete(pool, user);
+        Response r = exchange(client, code, null);
+        assertInvalidGrant(r);
+        r.then().header("Pragma", "no-cache").body("error_description", equalTo("The user of this grant no longer exists"))
+                .body("access_token", nullValue()).body("id_token", nullValue());
     }
 }

@@ -1,4 +1,4 @@
-package io.keyfair.token.token;
+package io.keyfair.token.clientauth;
 
 import io.keyfair.common.client.ClientRecord;
 

@@ -1,4 +1,4 @@
-package io.keyfair.token.token;
+package io.keyfair.token.clientauth;
 
 import java.util.List;
 import java.util.Map;
@@ -19,13 +19,13 @@ import io.vertx.core.http.HttpServerRequest;
  * @param clientAddress the caller's IP address: behind a trusted proxy the forwarded one
  *        (`quarkus.http.proxy.trusted-proxies`), else the peer's; only IP-literal characters
  */
-public record TokenRequest(Map<String, String> parameters, String authorization, String clientAddress) {
+public record ClientRequest(Map<String, String> parameters, String authorization, String clientAddress) {
 
     /** The longest IPv6 literal with a zone is well under this. */
     private static final int MAX_ADDRESS_LENGTH = 64;
 
     /** RFC 6749 §3.2: "Request and response parameters MUST NOT be included more than once." */
-    public static TokenRequest of(MultivaluedMap<String, String> form, String authorization, HttpServerRequest http) {
+    public static ClientRequest of(MultivaluedMap<String, String> form, String authorization, HttpServerRequest http) {
         Map<String, String> single = new TreeMap<>();
         if (form != null) {
             for (Map.Entry<String, List<String>> e : form.entrySet()) {
@@ -39,7 +39,7 @@ public record TokenRequest(Map<String, String> parameters, String authorization,
                 }
             }
         }
-        return new TokenRequest(Map.copyOf(single), authorization, clientAddress(http));
+        return new ClientRequest(Map.copyOf(single), authorization, clientAddress(http));
     }
 
     /**

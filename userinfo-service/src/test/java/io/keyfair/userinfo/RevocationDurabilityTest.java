@@ -1,4 +1,4 @@
-package io.keyfair.userinfo.userinfo;
+package io.keyfair.userinfo;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -19,8 +19,6 @@ import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.common.token.RevocationMirror;
 import io.keyfair.common.token.TokenSigner;
-import io.keyfair.userinfo.TestTokens;
-import io.keyfair.userinfo.TestUsers;
 import io.keyfair.userinfo.TestUsers.Created;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;

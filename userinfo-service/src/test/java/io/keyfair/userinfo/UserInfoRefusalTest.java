@@ -1,4 +1,4 @@
-package io.keyfair.userinfo.userinfo;
+package io.keyfair.userinfo;
 
 import static io.keyfair.userinfo.Challenges.assertNoLeak;
 import static io.keyfair.userinfo.Challenges.bearer;
@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -30,9 +32,9 @@ import io.keyfair.common.keys.KeyRing;
 import io.keyfair.common.keys.SigningKeys;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.token.RevocationList;
+import io.keyfair.common.token.TokenClaims;
 import io.keyfair.common.token.TokenSigner;
-import io.keyfair.userinfo.TestTokens;
-import io.keyfair.userinfo.TestUsers;
+import io.keyfair.common.token.TokenType;
 import io.keyfair.userinfo.TestUsers.Created;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -175,15 +177,28 @@ class UserInfoRefusalTest {
         Created user = TestUsers.user().create(pool);
         long now = System.currentTimeMillis() / 1000;
         // an ID token: typ JWT, signed by our own key, with every claim an access token has
-        String idToken = signer.signJwt(JWSAlgorithm.RS256, json -> {
-            json.writeStringField("iss", TestTokens.ISSUER);
-            json.writeStringField("sub", user.id());
-            json.writeStringField("aud", TestTokens.ISSUER);
-            json.writeStringField("client_id", "c");
-            json.writeStringField("scope", "openid");
-            json.writeNumberField("iat", now - 10);
-            json.writeNumberField("exp", now + 3600);
-            json.writeStringField("jti", "id-token");
+        String idToken = signer.sign(new TokenClaims() {
+            @Override
+            public TokenType type() {
+                return TokenType.ID_TOKEN;
+            }
+
+            @Override
+            public JWSAlgorithm algorithm() {
+                return JWSAlgorithm.RS256;
+            }
+
+            @Override
+            public void writeClaims(JsonGenerator json) throws IOException {
+                json.writeStringField("iss", TestTokens.ISSUER);
+                json.writeStringField("sub", user.id());
+                json.writeStringField("aud", TestTokens.ISSUER);
+                json.writeStringField("client_id", "c");
+                json.writeStringField("scope", "openid");
+                json.writeNumberField("iat", now - 10);
+                json.writeNumberField("exp", now + 3600);
+                json.writeStringField("jti", "id-token");
+            }
         });
         assertInvalidToken(get(idToken));
     }

@@ -1,4 +1,4 @@
-package io.keyfair.userinfo.userinfo;
+package io.keyfair.userinfo;
 
 import static io.keyfair.common.testing.MalformedInput.assertNoInternals;
 import static io.keyfair.common.testing.MalformedInput.assertPrompt;
