@@ -22,7 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import io.keyfair.authorize.authorize.AuthorizationFlow;
+import io.keyfair.authorize.authorization.AuthorizationFlow;
 import io.keyfair.authorize.page.Csrf;
 import io.keyfair.authorize.page.ErrorPage;
 import io.keyfair.authorize.page.Html;

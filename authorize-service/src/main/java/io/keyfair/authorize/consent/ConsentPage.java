@@ -18,10 +18,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import io.keyfair.authorize.authorize.AuthorizationFlow;
-import io.keyfair.authorize.authorize.AuthorizationFlow.Pending;
-import io.keyfair.authorize.authorize.AuthorizationRequest;
-import io.keyfair.authorize.authorize.PendingRequests;
+import io.keyfair.authorize.authorization.AuthorizationFlow;
+import io.keyfair.authorize.authorization.AuthorizationFlow.Pending;
+import io.keyfair.authorize.authorization.AuthorizationRequest;
+import io.keyfair.authorize.authorization.PendingRequests;
 import io.keyfair.authorize.page.Csrf;
 import io.keyfair.authorize.page.ErrorPage;
 import io.keyfair.authorize.page.Html;

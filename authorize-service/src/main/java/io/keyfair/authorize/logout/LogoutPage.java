@@ -16,8 +16,8 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import io.keyfair.authorize.authorize.AuthorizationFlow;
-import io.keyfair.authorize.authorize.AuthorizationParameters;
+import io.keyfair.authorize.authorization.AuthorizationFlow;
+import io.keyfair.authorize.authorization.AuthorizationParameters;
 import io.keyfair.authorize.page.Csrf;
 import io.keyfair.authorize.page.ErrorPage;
 import io.keyfair.authorize.page.Html;

@@ -1,4 +1,4 @@
-package io.keyfair.authorize.authorize;
+package io.keyfair.authorize.authorization;
 
 import java.util.List;
 import java.util.Map;
@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import io.keyfair.authorize.authorize.AuthorizationFlow.Pending;
+import io.keyfair.authorize.authorization.AuthorizationFlow.Pending;
 import io.keyfair.authorize.page.ErrorPage;
 import io.keyfair.authorize.page.PageException;
 import io.keyfair.authorize.page.SecurityHeaders;
