@@ -1,5 +1,10 @@
 package io.keyfair.e2e;
 
+import static io.keyfair.e2e.Calls.exchange;
+import static io.keyfair.e2e.Calls.introspectAsAdmin;
+import static io.keyfair.e2e.Calls.refresh;
+import static io.keyfair.e2e.Calls.revokeForm;
+import static io.keyfair.e2e.Calls.userinfo;
 import static io.keyfair.e2e.Fixtures.admin;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -35,22 +40,6 @@ class CodeFlowIT {
     @BeforeAll
     static void stack() {
         Stack.ensureUp();
-    }
-
-    private static Response exchange(Client client, Outcome o) {
-        return given().auth().preemptive().basic(client.id(), client.secret()).contentType("application/x-www-form-urlencoded")
-                .formParam("grant_type", "authorization_code").formParam("code", o.code())
-                .formParam("redirect_uri", Fixtures.REDIRECT_URI).formParam("code_verifier", o.verifier())
-                .post("/oauth/token");
-    }
-
-    private static Response refresh(Client client, String refreshToken) {
-        return given().auth().preemptive().basic(client.id(), client.secret()).contentType("application/x-www-form-urlencoded")
-                .formParam("grant_type", "refresh_token").formParam("refresh_token", refreshToken).post("/oauth/token");
-    }
-
-    private static Response userinfo(String accessToken) {
-        return given().auth().oauth2(accessToken).get("/oauth/userinfo");
     }
 
     private static Map<String, Object> with(String key, Object value) {
@@ -190,7 +179,7 @@ class CodeFlowIT {
         Page apps = browser.get(URI.create(Stack.ISSUER + "/account/apps"));
         assertEquals(200, apps.status());
         assertTrue(apps.body().contains((String) client.metadata().get("client_name")), "the app is listed");
-        Form revoke = formFor(apps, client.id());
+        Form revoke = revokeForm(apps, client.id());
         Page after = browser.follow(browser.submit(revoke, Map.of()), "never");
         assertEquals(200, after.status());
         assertFalse(after.body().contains((String) client.metadata().get("client_name")), "the app is gone");
@@ -198,15 +187,6 @@ class CodeFlowIT {
         refresh(client, tokens.path("refresh_token")).then().statusCode(400).body("error", equalTo("invalid_grant"));
         userinfo(tokens.path("access_token")).then().statusCode(401);
         assertTrue(Flow.authorize(browser, client, user, SCOPE, "approve", Map.of()).sawConsent(), "consent is asked again");
-    }
-
-    /** The revoke form of one app on the account page. */
-    private static Form formFor(Page apps, String clientId) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                "<form\\b([^>]*action=\"[^\"]*" + clientId + "/revoke\"[^>]*)>(.*?)</form>",
-                java.util.regex.Pattern.DOTALL).matcher(apps.body());
-        assertTrue(m.find(), "a revoke form for the app");
-        return Form.parse(apps.uri(), m.group(1), m.group(2));
     }
 
     @Test

@@ -1,10 +1,14 @@
 package io.keyfair.e2e;
 
+import static io.keyfair.e2e.Calls.exchange;
+import static io.keyfair.e2e.Calls.introspectAsAdmin;
+import static io.keyfair.e2e.Calls.refresh;
+import static io.keyfair.e2e.Calls.revokeForm;
+import static io.keyfair.e2e.Calls.userinfo;
 import static io.keyfair.e2e.Fixtures.admin;
 import static io.keyfair.e2e.Fixtures.clientCredentials;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -15,8 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
@@ -154,34 +156,5 @@ class RedisRestartIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Response exchange(Client client, Outcome o) {
-        return given().auth().preemptive().basic(client.id(), client.secret()).contentType("application/x-www-form-urlencoded")
-                .formParam("grant_type", "authorization_code").formParam("code", o.code())
-                .formParam("redirect_uri", Fixtures.REDIRECT_URI).formParam("code_verifier", o.verifier())
-                .post("/oauth/token");
-    }
-
-    private static Response refresh(Client client, String refreshToken) {
-        return given().auth().preemptive().basic(client.id(), client.secret()).contentType("application/x-www-form-urlencoded")
-                .formParam("grant_type", "refresh_token").formParam("refresh_token", refreshToken).post("/oauth/token");
-    }
-
-    private static Response userinfo(String accessToken) {
-        return given().auth().oauth2(accessToken).get("/oauth/userinfo");
-    }
-
-    private static Response introspectAsAdmin(String token) {
-        return given().auth().preemptive().basic(Stack.ADMIN_ID, Stack.ADMIN_SECRET).contentType("application/x-www-form-urlencoded")
-                .formParam("token", token).post("/oauth/introspect");
-    }
-
-    private static Form revokeForm(Page apps, String clientId) {
-        Matcher m = Pattern.compile("<form\\b([^>]*action=\"[^\"]*" + clientId + "/revoke\"[^>]*)>(.*?)</form>", Pattern.DOTALL)
-                .matcher(apps.body());
-        assertTrue(m.find(), "a revoke form for the app");
-        assertFalse(m.group(2).isEmpty());
-        return Form.parse(apps.uri(), m.group(1), m.group(2));
     }
 }

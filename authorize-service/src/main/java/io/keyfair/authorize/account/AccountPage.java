@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -19,6 +18,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -120,8 +120,9 @@ public class AccountPage implements Page {
     @POST
     @Path("apps/{clientId}/revoke")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<Response> revoke(@PathParam("clientId") String clientId, @FormParam(Csrf.FIELD) String token,
+    public Uni<Response> revoke(@PathParam("clientId") String clientId, MultivaluedMap<String, String> form,
             @Context HttpHeaders headers, @Context UriInfo uri) {
+        String token = form.getFirst(Csrf.FIELD);
         return sessions.find(headers).flatMap(session -> {
             if (session.isEmpty()) {
                 return Uni.createFrom().item(toLogin(Html.AFTER_POST));

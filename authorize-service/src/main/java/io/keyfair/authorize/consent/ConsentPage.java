@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -14,6 +13,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -95,9 +95,10 @@ public class ConsentPage implements Page {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<Response> decide(@FormParam("decision") String decision, @FormParam("req") String requestId,
-            @FormParam(Csrf.FIELD) String token, @Context HttpHeaders headers, @Context UriInfo uri) {
-        return flow.waiting(requestId).flatMap(p -> decide(p, decision, token, headers, uri));
+    public Uni<Response> decide(MultivaluedMap<String, String> form, @Context HttpHeaders headers, @Context UriInfo uri) {
+        String decision = form.getFirst("decision");
+        String token = form.getFirst(Csrf.FIELD);
+        return flow.waiting(form.getFirst("req")).flatMap(p -> decide(p, decision, token, headers, uri));
     }
 
     private Uni<Response> decide(Pending p, String decision, String token, HttpHeaders headers, UriInfo uri) {

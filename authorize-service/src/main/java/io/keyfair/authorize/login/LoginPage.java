@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -14,6 +13,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -100,12 +100,14 @@ public class LoginPage implements Page {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<Response> submit(@FormParam("username") String username, @FormParam("password") String password,
-            @FormParam(Csrf.FIELD) String token, @FormParam("req") String requestId, @FormParam("return") String returnTo,
-            @Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServerRequest http) {
-        return waiting(requestId)
-                .map(p -> new Form(p, returnPath(returnTo), username))
-                .flatMap(form -> attempt(form, password, token, headers, uri, clientAddress(http)));
+    public Uni<Response> submit(MultivaluedMap<String, String> form, @Context HttpHeaders headers, @Context UriInfo uri,
+            @Context HttpServerRequest http) {
+        String username = form.getFirst("username");
+        String password = form.getFirst("password");
+        String token = form.getFirst(Csrf.FIELD);
+        return waiting(form.getFirst("req"))
+                .map(p -> new Form(p, returnPath(form.getFirst("return")), username))
+                .flatMap(f -> attempt(f, password, token, headers, uri, clientAddress(http)));
     }
 
     private Uni<Response> attempt(Form form, String password, String token, HttpHeaders headers, UriInfo uri, String address) {

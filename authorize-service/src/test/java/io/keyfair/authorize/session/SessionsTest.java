@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -19,6 +20,7 @@ import io.keyfair.common.token.TokenSigner;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
@@ -66,7 +68,11 @@ class SessionsTest {
         browser.login(browser.get("/login"), user).then().statusCode(303);
         String digest = digest(browser);
 
-        browser.get("/logout").then().statusCode(200);
+        // without an id_token_hint the user confirms on a CSRF-protected page first
+        Response confirmation = browser.get("/logout");
+        confirmation.then().statusCode(200);
+        assertTrue(indexed(user.id(), digest), "not signed out before confirming");
+        browser.submit(confirmation, Map.of("confirm", "yes")).then().statusCode(200);
 
         assertFalse(indexed(user.id(), digest));
     }

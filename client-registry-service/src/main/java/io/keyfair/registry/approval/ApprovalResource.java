@@ -19,11 +19,11 @@ import io.keyfair.common.error.OAuthError;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.registry.JsonBody;
-import io.keyfair.registry.client.ClientEntity;
 import io.keyfair.registry.client.ClientEvents;
 import io.keyfair.registry.client.ClientView;
+import io.keyfair.registry.client.Clients;
 import io.smallrye.mutiny.Uni;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * `POST /admin/clients/{id}/approve`, `/reject` and `/suspend`, each with an optional body
@@ -36,12 +36,17 @@ public class ApprovalResource {
 
     private static final int MAX_REASON = 2000;
 
+    private final Pool pool;
+    private final Clients clients;
     private final ClientEvents events;
     private final RevocationList revocations;
     private final AdminClientConfig adminClient;
     private final AdminCaller caller;
 
-    ApprovalResource(ClientEvents events, RevocationList revocations, AdminClientConfig adminClient, AdminCaller caller) {
+    ApprovalResource(Pool pool, Clients clients, ClientEvents events, RevocationList revocations,
+            AdminClientConfig adminClient, AdminCaller caller) {
+        this.pool = pool;
+        this.clients = clients;
         this.events = events;
         this.revocations = revocations;
         this.adminClient = adminClient;
@@ -75,21 +80,19 @@ public class ApprovalResource {
         Map<String, Object> detail = new HashMap<>();
         // repeating a step is a no-op, so operators and scripts can retry it safely
         AtomicBoolean unchanged = new AtomicBoolean();
-        return Panache.withTransaction(() -> ClientEntity.requireForUpdate(id)
-                        .invoke(client -> {
-                            ClientStatus from = ClientStatus.of(client.status);
+        return pool.withTransaction(tx -> clients.requireForUpdate(tx, id)
+                        .flatMap(client -> {
+                            ClientStatus from = ClientStatus.of(client.status());
                             if (from == step.target) {
                                 unchanged.set(true);
-                                return;
+                                return Uni.createFrom().item(client);
                             }
                             if (!step.from.contains(from)) {
                                 throw OAuthException.of(OAuthError.CONFLICT,
                                         "A " + from.value() + " client cannot be " + step.verb);
                             }
                             detail.put("from", from.value());
-                            client.status = step.target.value();
-                            client.statusReason = reason;
-                            client.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                            return clients.updateStatus(tx, client, step.target, reason, Instant.now().truncatedTo(ChronoUnit.MICROS));
                         })
                         // cut the tokens off before the commit, so a failure leaves them cut off
                         .call(client -> cutsTokens(step, unchanged) ? revocations.revokeAllOfClient(id, "client_suspended") : Uni.createFrom().voidItem()))
@@ -103,8 +106,7 @@ public class ApprovalResource {
                     return events.changed(step.auditType(), id, actor, detail);
                 })
                 // and again once every cache was told, so no token minted from a stale entry survives
-                .call(client -> cutsTokens(step, unchanged) ? revocations.revokeAllOfClient(id, "client_suspended") : Uni.createFrom().voidItem())
-                .map(ClientView::of);
+                .call(client -> cutsTokens(step, unchanged) ? revocations.revokeAllOfClient(id, "client_suspended") : Uni.createFrom().voidItem());
     }
 
     private static boolean cutsTokens(Transition step, AtomicBoolean unchanged) {

@@ -59,39 +59,4 @@ public record ClientMetadata(
     public boolean dedicated() {
         return APP_DEDICATED.equals(appType);
     }
-
-    /** The stored metadata of a client. */
-    public static ClientMetadata of(ClientEntity c) {
-        return new ClientMetadata(c.clientName, c.logoUri, list(c.redirectUris), c.tosUri, c.policyUri,
-                list(c.grantTypes), c.scope, c.tokenEndpointAuthMethod, c.eventsUri, c.refreshGraceSeconds,
-                c.introspectionAllowed, c.idTokenSignedResponseAlg, c.appType, c.ownerUserId, c.trusted,
-                list(c.frameAncestors), c.accessTokenTtl, c.reason, list(c.postLogoutRedirectUris));
-    }
-
-    /** Writes this metadata into the row; no value holds a space, so lists join with one. */
-    public void applyTo(ClientEntity c) {
-        c.clientName = clientName;
-        c.logoUri = logoUri;
-        c.redirectUris = String.join(" ", redirectUris);
-        c.tosUri = tosUri;
-        c.policyUri = policyUri;
-        c.grantTypes = String.join(" ", grantTypes);
-        c.scope = scope;
-        c.tokenEndpointAuthMethod = tokenEndpointAuthMethod;
-        c.eventsUri = eventsUri;
-        c.refreshGraceSeconds = refreshGraceSeconds;
-        c.introspectionAllowed = introspectionAllowed;
-        c.idTokenSignedResponseAlg = idTokenSignedResponseAlg;
-        c.appType = appType;
-        c.ownerUserId = ownerUserId;
-        c.trusted = trusted;
-        c.frameAncestors = String.join(" ", frameAncestors);
-        c.accessTokenTtl = accessTokenTtl;
-        c.reason = reason;
-        c.postLogoutRedirectUris = String.join(" ", postLogoutRedirectUris);
-    }
-
-    private static List<String> list(String spaceSeparated) {
-        return List.copyOf(SpaceDelimited.parse(spaceSeparated));
-    }
 }

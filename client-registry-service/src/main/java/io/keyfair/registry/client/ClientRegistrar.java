@@ -8,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.keyfair.common.client.ClientStatus;
 import io.keyfair.common.secret.Secrets;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Creates a client from validated metadata, for the admin API and for dynamic registration
@@ -19,9 +19,13 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ClientRegistrar {
 
+    private final Pool pool;
+    private final Clients clients;
     private final ClientEvents events;
 
-    ClientRegistrar(ClientEvents events) {
+    ClientRegistrar(Pool pool, Clients clients, ClientEvents events) {
+        this.pool = pool;
+        this.clients = clients;
         this.events = events;
     }
 
@@ -33,22 +37,14 @@ public class ClientRegistrar {
         String clientId = Secrets.newClientId();
         String secret = metadata.confidential() ? Secrets.newSecret() : null;
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        ClientEntity client = new ClientEntity();
-        client.clientId = clientId;
-        metadata.applyTo(client);
-        client.status = status.value();
-        client.createdAt = now;
-        client.updatedAt = now;
-        return Panache.withTransaction(() -> client.persistAndFlush()
-                        .call(() -> secret == null
-                                ? Uni.createFrom().voidItem()
-                                : ClientSecretEntity.current(clientId, Secrets.sha256(secret), now).persist()))
+        byte[] secretHash = secret == null ? null : Secrets.sha256(secret);
+        return pool.withTransaction(tx -> clients.insert(tx, clientId, metadata, status, secretHash, now))
                 .call(() -> events.changed(auditType, clientId, actor, Map.of(
                         "client_name", metadata.clientName(),
                         "app_type", metadata.appType(),
                         "grant_types", String.join(" ", metadata.grantTypes()),
                         "scope", metadata.scope(),
-                        "status", client.status)))
-                .map(ignored -> new RegisteredClient(ClientView.of(client), secret, secret == null ? null : 0L));
+                        "status", status.value())))
+                .map(client -> new RegisteredClient(client, secret, secret == null ? null : 0L));
     }
 }

@@ -22,9 +22,4 @@ public record ClientView(
         @JsonProperty("status_reason") String statusReason,
         @JsonProperty("client_id_issued_at") long clientIdIssuedAt,
         @JsonProperty("updated_at") long updatedAt) {
-
-    public static ClientView of(ClientEntity c) {
-        return new ClientView(c.clientId, ClientMetadata.of(c), c.status, c.statusReason,
-                c.createdAt.getEpochSecond(), c.updatedAt.getEpochSecond());
-    }
 }

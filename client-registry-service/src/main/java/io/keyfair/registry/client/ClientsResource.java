@@ -30,9 +30,8 @@ import io.keyfair.common.config.AdminClientConfig;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.registry.JsonBody;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The admin API's client collection: register (RFC 7591 metadata), list, read, change (JSON merge
@@ -50,6 +49,8 @@ public class ClientsResource {
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 500;
 
+    private final Pool pool;
+    private final Clients clients;
     private final ClientMetadataValidator validator;
     private final ClientRegistrar registrar;
     private final ClientEvents events;
@@ -58,8 +59,11 @@ public class ClientsResource {
     private final AdminCaller caller;
     private final ObjectMapper mapper;
 
-    ClientsResource(ClientMetadataValidator validator, ClientRegistrar registrar, ClientEvents events,
-            RevocationList revocations, AdminClientConfig adminClient, AdminCaller caller, ObjectMapper mapper) {
+    ClientsResource(Pool pool, Clients clients, ClientMetadataValidator validator, ClientRegistrar registrar,
+            ClientEvents events, RevocationList revocations, AdminClientConfig adminClient, AdminCaller caller,
+            ObjectMapper mapper) {
+        this.pool = pool;
+        this.clients = clients;
         this.validator = validator;
         this.registrar = registrar;
         this.events = events;
@@ -88,18 +92,13 @@ public class ClientsResource {
         String filter = status == null ? null : status(status).value();
         int max = number("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT);
         int skip = number("offset", offset, 0, 0, Integer.MAX_VALUE - MAX_LIMIT);
-        Sort newestFirst = Sort.descending("createdAt", "clientId");
-        return Panache.withSession(() -> (filter == null
-                        ? ClientEntity.<ClientEntity>findAll(newestFirst)
-                        : ClientEntity.<ClientEntity>find("status", newestFirst, filter))
-                        .range(skip, skip + max - 1).list())
-                .map(clients -> clients.stream().map(ClientView::of).toList());
+        return clients.list(filter, skip, max);
     }
 
     @GET
     @Path("{id}")
     public Uni<ClientView> get(@PathParam("id") String id) {
-        return Panache.withSession(() -> ClientEntity.require(id)).map(ClientView::of);
+        return clients.require(id);
     }
 
     /**
@@ -121,13 +120,11 @@ public class ClientsResource {
             throw OAuthException.invalidRequest("Only the name and links of the bootstrap admin client can be changed");
         }
         String actor = caller.clientId();
-        return Panache.withTransaction(() -> ClientEntity.requireForUpdate(id)
-                        .call(client -> validator.validate(merge(ClientMetadata.of(client), patch)).invoke(metadata -> {
-                            metadata.applyTo(client);
-                            client.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                        })))
-                .call(client -> events.changed("client.updated", id, actor, Map.of("members", List.copyOf(members(patch)))))
-                .map(ClientView::of);
+        return pool.withTransaction(tx -> clients.requireForUpdate(tx, id)
+                        .flatMap(client -> validator.validate(merge(client.metadata(), patch))
+                                .flatMap(metadata -> clients.updateMetadata(tx, client, metadata,
+                                        Instant.now().truncatedTo(ChronoUnit.MICROS)))))
+                .call(client -> events.changed("client.updated", id, actor, Map.of("members", List.copyOf(members(patch)))));
     }
 
     /** 204. Every access token of the client stops working at once. */
@@ -138,11 +135,11 @@ public class ClientsResource {
             throw OAuthException.invalidRequest("The bootstrap admin client cannot be deleted");
         }
         String actor = caller.clientId();
-        return Panache.withTransaction(() -> ClientEntity.requireForUpdate(id)
+        return pool.withTransaction(tx -> clients.requireForUpdate(tx, id)
                         // cut the tokens off before the commit, so a failure leaves them cut off
                         .call(client -> revocations.revokeAllOfClient(id, "client_deleted"))
-                        .call(client -> client.delete()))
-                .call(client -> events.changed("client.deleted", id, actor, Map.of("client_name", client.clientName)))
+                        .call(client -> clients.delete(tx, id)))
+                .call(client -> events.changed("client.deleted", id, actor, Map.of("client_name", client.metadata().clientName())))
                 // and again once every cache was told, so no token minted from a stale entry survives
                 .call(() -> revocations.revokeAllOfClient(id, "client_deleted"))
                 .replaceWith(Response.noContent().build());

@@ -1,25 +1,21 @@
 package io.keyfair.registry.housekeeping;
 
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.enterprise.event.Observes;
 
-import org.jboss.logging.Logger;
-
+import io.keyfair.common.housekeeping.Purge;
+import io.keyfair.common.housekeeping.Purges;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
- * Purges what the registry wrote and no longer needs: client secrets whose overlap window ended
- * and expired initial access tokens. Every replica may run it; the deletes are idempotent.
+ * What the registry wrote and no longer needs, purged by common's {@link Purges}: client secrets
+ * whose overlap window ended and expired initial access tokens.
  */
 public class Housekeeping {
-
-    private static final Logger LOG = Logger.getLogger(Housekeeping.class);
 
     /** When to purge. */
     @ConfigMapping(prefix = "keyfair.registry.housekeeping")
@@ -30,16 +26,14 @@ public class Housekeeping {
         Duration interval();
     }
 
-    void onStart(@Observes StartupEvent event, Vertx vertx, Pool pool, Config config) {
-        vertx.setPeriodic(config.interval().toMillis(), id -> purge(pool).subscribe().with(
-                purged -> LOG.debugf("housekeeping purged %d rows", purged),
-                e -> LOG.warnf("housekeeping failed: %s", e.getMessage())));
+    void onStart(@Observes StartupEvent event, Purges purges, Config config) {
+        purges.every(config.interval(), PURGES);
     }
 
-    /** One round: how many rows went. */
-    static Uni<Integer> purge(Pool pool) {
-        return pool.query("delete from client_secrets where expires_at < now()").execute()
-                .flatMap(secrets -> pool.query("delete from initial_access_tokens where expires_at < now()").execute()
-                        .map(tokens -> secrets.rowCount() + tokens.rowCount()));
-    }
+    /** Every table the registry writes that holds rows with an end. */
+    static final List<Purge> PURGES = List.of(
+            new Purge("ended client secrets", "client_secrets", "id",
+                    "expires_at < now() - make_interval(secs => $1)", Duration.ZERO),
+            new Purge("expired initial access tokens", "initial_access_tokens", "token_hash",
+                    "expires_at < now() - make_interval(secs => $1)", Duration.ZERO));
 }

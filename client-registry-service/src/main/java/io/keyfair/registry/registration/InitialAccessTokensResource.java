@@ -17,7 +17,6 @@ import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.registry.JsonBody;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -31,10 +30,12 @@ public class InitialAccessTokensResource {
     private static final Logger LOG = Logger.getLogger(InitialAccessTokensResource.class);
     static final int DEFAULT_EXPIRES_IN = 86_400;
 
+    private final InitialAccessTokens tokens;
     private final AuditLog audit;
     private final AdminCaller caller;
 
-    InitialAccessTokensResource(AuditLog audit, AdminCaller caller) {
+    InitialAccessTokensResource(InitialAccessTokens tokens, AuditLog audit, AdminCaller caller) {
+        this.tokens = tokens;
         this.audit = audit;
         this.caller = caller;
     }
@@ -46,13 +47,7 @@ public class InitialAccessTokensResource {
         String actor = caller.clientId();
         String token = Secrets.newSecret();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        InitialAccessTokenEntity row = new InitialAccessTokenEntity();
-        row.tokenHash = Secrets.sha256(token);
-        row.createdAt = now;
-        row.expiresAt = now.plusSeconds(expiresIn);
-        // expired tokens are of no use: purge them here so the table never grows without bound
-        return Panache.withTransaction(() -> InitialAccessTokenEntity.delete("expiresAt <= ?1", now)
-                        .call(() -> row.persist()))
+        return tokens.add(Secrets.sha256(token), now, now.plusSeconds(expiresIn))
                 .call(() -> audit.record("initial_access_token.created", null, null, actor, Map.of("expires_in", expiresIn))
                         .onFailure().recoverWithItem(e -> {
                             LOG.errorf("audit event initial_access_token.created not written: %s", e.getMessage());

@@ -23,7 +23,6 @@ import io.keyfair.registry.client.ClientMetadata;
 import io.keyfair.registry.client.ClientMetadataValidator;
 import io.keyfair.registry.client.ClientRegistrar;
 import io.keyfair.registry.client.RegisteredClient;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -38,11 +37,14 @@ public class RegistrationResource {
     /** The audit actor of a dynamic registration. */
     static final String ACTOR = "initial_access_token";
 
+    private final InitialAccessTokens tokens;
     private final ClientMetadataValidator validator;
     private final ClientRegistrar registrar;
     private final ScopeCatalog catalog;
 
-    RegistrationResource(ClientMetadataValidator validator, ClientRegistrar registrar, ScopeCatalog catalog) {
+    RegistrationResource(InitialAccessTokens tokens, ClientMetadataValidator validator, ClientRegistrar registrar,
+            ScopeCatalog catalog) {
+        this.tokens = tokens;
         this.validator = validator;
         this.registrar = registrar;
         this.catalog = catalog;
@@ -63,11 +65,10 @@ public class RegistrationResource {
                 .map(RegistrationResource::created);
     }
 
-    private static Uni<Void> checkInitialAccessToken(String token) {
-        byte[] hash = Secrets.sha256(token);
-        return Panache.withSession(() -> InitialAccessTokenEntity.count("tokenHash = ?1 and expiresAt > ?2", hash, Instant.now()))
-                .invoke(found -> {
-                    if (found == 0) {
+    private Uni<Void> checkInitialAccessToken(String token) {
+        return tokens.isLive(Secrets.sha256(token), Instant.now())
+                .invoke(live -> {
+                    if (!live) {
                         throw OAuthException.invalidToken("The initial access token is unknown or expired");
                     }
                 })

@@ -10,8 +10,4 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 public record ScopeView(String name, String description, boolean restricted) {
-
-    static ScopeView of(ScopeEntity scope) {
-        return new ScopeView(scope.name, scope.description, scope.restricted);
-    }
 }

@@ -19,8 +19,6 @@ import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.scope.ScopeCatalog;
 import io.keyfair.registry.JsonBody;
 import io.keyfair.registry.client.ClientMetadataReader;
-import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -33,15 +31,13 @@ public class ScopesResource {
 
     private static final Logger LOG = Logger.getLogger(ScopesResource.class);
     private static final int MAX_DESCRIPTION = 500;
-    /** Race-free create-or-update: the insert says whether the name was new. */
-    private static final String INSERT_IF_NEW =
-            "insert into scopes (name, description) values (?1, ?2) on conflict (name) do nothing";
-
+    private final Scopes scopes;
     private final ScopeCatalog catalog;
     private final AuditLog audit;
     private final AdminCaller caller;
 
-    ScopesResource(ScopeCatalog catalog, AuditLog audit, AdminCaller caller) {
+    ScopesResource(Scopes scopes, ScopeCatalog catalog, AuditLog audit, AdminCaller caller) {
+        this.scopes = scopes;
         this.catalog = catalog;
         this.audit = audit;
         this.caller = caller;
@@ -49,8 +45,7 @@ public class ScopesResource {
 
     @GET
     public Uni<List<ScopeView>> list() {
-        return Panache.withSession(() -> ScopeEntity.<ScopeEntity>listAll(Sort.ascending("name")))
-                .map(scopes -> scopes.stream().map(ScopeView::of).toList());
+        return scopes.list();
     }
 
     @POST
@@ -68,22 +63,11 @@ public class ScopesResource {
         }
         String text = description.strip();
         String actor = caller.clientId();
-        return Panache.withTransaction(() -> Panache.getSession()
-                        .flatMap(session -> session.createNativeQuery(INSERT_IF_NEW)
-                                .setParameter(1, name).setParameter(2, text).executeUpdate())
-                        .map(inserted -> inserted == 1)
-                        .call(created -> created
-                                ? Uni.createFrom().voidItem()
-                                : ScopeEntity.update("description = ?1 where name = ?2", text, name))
-                        .flatMap(created -> ScopeEntity.<ScopeEntity>findById(name)
-                                .map(scope -> new Saved(ScopeView.of(scope), created))))
+        return scopes.save(name, text)
                 .invoke(catalog::invalidate)
                 .call(saved -> record(saved.created() ? "scope.created" : "scope.updated", actor, name))
                 .map(saved -> Response.status(saved.created() ? Response.Status.CREATED : Response.Status.OK)
                         .entity(saved.scope()).build());
-    }
-
-    private record Saved(ScopeView scope, boolean created) {
     }
 
     private Uni<Void> record(String type, String actor, String name) {

@@ -16,12 +16,10 @@ import io.keyfair.common.config.AdminClientConfig;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.registry.JsonBody;
-import io.keyfair.registry.client.ClientEntity;
 import io.keyfair.registry.client.ClientEvents;
-import io.keyfair.registry.client.ClientMetadata;
-import io.keyfair.registry.client.ClientSecretEntity;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.keyfair.registry.client.Clients;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * `POST /admin/clients/{id}/secret`: issues a new secret. With `{"previous_secret_ttl": N}` the
@@ -36,11 +34,15 @@ public class SecretRotationResource {
     /** 30 days. */
     static final int MAX_PREVIOUS_SECRET_TTL = 2_592_000;
 
+    private final Pool pool;
+    private final Clients clients;
     private final ClientEvents events;
     private final AdminClientConfig adminClient;
     private final AdminCaller caller;
 
-    SecretRotationResource(ClientEvents events, AdminClientConfig adminClient, AdminCaller caller) {
+    SecretRotationResource(Pool pool, Clients clients, ClientEvents events, AdminClientConfig adminClient, AdminCaller caller) {
+        this.pool = pool;
+        this.clients = clients;
         this.events = events;
         this.adminClient = adminClient;
         this.caller = caller;
@@ -59,19 +61,13 @@ public class SecretRotationResource {
         String secret = Secrets.newSecret();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Instant previousExpiresAt = previousTtl > 0 ? now.plusSeconds(previousTtl) : null;
-        return Panache.withTransaction(() -> ClientEntity.requireForUpdate(id)
+        return pool.withTransaction(tx -> clients.requireForUpdate(tx, id)
                         .invoke(client -> {
-                            if (ClientMetadata.AUTH_NONE.equals(client.tokenEndpointAuthMethod)) {
+                            if (!client.metadata().confidential()) {
                                 throw OAuthException.invalidRequest("A public client has no secret to rotate");
                             }
-                            client.updatedAt = now;
                         })
-                        .call(() -> ClientSecretEntity.delete("clientId = ?1 and expiresAt is not null", id))
-                        .call(() -> previousExpiresAt == null
-                                ? ClientSecretEntity.delete("clientId = ?1", id)
-                                : ClientSecretEntity.update("expiresAt = ?1 where clientId = ?2 and expiresAt is null",
-                                        previousExpiresAt, id))
-                        .call(() -> ClientSecretEntity.current(id, Secrets.sha256(secret), now).persist()))
+                        .call(() -> clients.rotateSecret(tx, id, Secrets.sha256(secret), previousExpiresAt, now)))
                 .call(() -> events.changed("client.secret_rotated", id, actor, Map.of("previous_secret_ttl", previousTtl)))
                 .map(ignored -> Response.ok(new RotatedSecret(id, secret,
                                 previousExpiresAt == null ? null : previousExpiresAt.getEpochSecond()))

@@ -9,19 +9,19 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.keyfair.common.housekeeping.Purges;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.registry.TestRows;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
 class HousekeepingTest {
 
     @Inject
-    Pool pool;
+    Purges purges;
 
     @Test
     void purgesEndedSecretsAndExpiredInitialAccessTokensOnly() throws Exception {
@@ -38,7 +38,7 @@ class HousekeepingTest {
         TestRows.insertInitialAccessToken(expired, Instant.now().minusSeconds(60));
         TestRows.insertInitialAccessToken(live, Instant.now().plusSeconds(3600));
 
-        Housekeeping.purge(pool).await().atMost(Duration.ofSeconds(10));
+        purges.run(Housekeeping.PURGES).await().atMost(Duration.ofSeconds(10));
 
         assertEquals(2, TestRows.count("select count(*) from client_secrets where client_id = ?", client));
         assertEquals(0, TestRows.count("select count(*) from client_secrets where client_id = ? and expires_at < now()", client));

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.keyfair.common.audit.LogSafe;
+import io.keyfair.common.form.MalformedFormException;
 
 /**
  * Turns every failure into an RFC 6749 §5.2 JSON error. Only the public description leaves the
@@ -41,6 +42,12 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response mismatchedJson(MismatchedInputException e) {
         return malformedJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response malformedForm(MalformedFormException e) {
+        LOG.debugf("malformed form or query: %s", e.getMessage());
+        return render(e.error());
     }
 
     @ServerExceptionMapper

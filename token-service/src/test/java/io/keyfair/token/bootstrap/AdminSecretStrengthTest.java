@@ -15,8 +15,9 @@ class AdminSecretStrengthTest {
     @ValueSource(strings = {
             "5f0c9e2ab7d14e63a8c1f07b92d6e4a1c3b85f7e09d2a6c4e1f8b3d7a05c92e6", // 64 hex: 256 bits
             "Xq3_vR9-kLm2Tz8pWc4YhN7bGd1sFj6eQa0uKo5iHr-", // 43 base64url: 258 bits
+            "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e", // 64 hex digits: the conformance suite's dev value
     })
-    void randomLookingSecretsOfEnoughLengthAreAccepted(String secret) {
+    void secretsWithRoomFor256BitsAreAccepted(String secret) {
         assertTrue(AdminClientBootstrap.holdsAtLeast256Bits(secret));
     }
 

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.keyfair.common.housekeeping.Purges;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.token.TestClients;
@@ -27,6 +28,9 @@ class HousekeepingTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    Purges purges;
 
     @Inject
     Housekeeping.Config config;
@@ -60,7 +64,7 @@ class HousekeepingTest {
         Buffer oldRetired = token(live, "8 days");
         Buffer recentRetired = token(live, "1 hour");
 
-        Housekeeping.purge(pool, config).await().atMost(WAIT);
+        purges.run(Housekeeping.purges(config)).await().atMost(WAIT);
 
         assertEquals(0, count("select count(*) from refresh_tokens where token_hash = $1", oldRetired));
         assertEquals(1, count("select count(*) from refresh_tokens where token_hash = $1", recentRetired));
@@ -76,7 +80,7 @@ class HousekeepingTest {
         pool.preparedQuery("insert into revocations (kind, subject, expires_at) values ('jti', $1, now() - interval '1 second'), ('jti', $2, now() + interval '1 hour')")
                 .execute(Tuple.of(expired, live)).await().atMost(WAIT);
 
-        Housekeeping.purge(pool, config).await().atMost(WAIT);
+        purges.run(Housekeeping.purges(config)).await().atMost(WAIT);
 
         assertEquals(0, count("select count(*) from revocations where subject = $1", expired));
         assertEquals(1, count("select count(*) from revocations where subject = $1", live));

@@ -1,0 +1,209 @@
+package io.keyfair.registry.client;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.keyfair.common.client.ClientStatus;
+import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.scope.SpaceDelimited;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The `clients` and `client_secrets` tables, which only the registry writes. Reads that stand
+ * alone use the pool; everything else takes the connection of the caller's transaction, so the
+ * resource decides what commits together. Lists are stored space separated; secrets only as
+ * their SHA-256.
+ */
+@ApplicationScoped
+public class Clients {
+
+    /**
+     * What a client id can look like: 32 hex digits when registered here, up to 32 letters,
+     * digits, `-` or `_` for the bootstrap admin client. Anything else is not looked up.
+     */
+    private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9_-]{1,32}$");
+
+    /** The id and the metadata, in the order of {@link #metadata}'s $1 … $20. */
+    private static final String METADATA_COLUMNS = """
+            client_id, client_name, logo_uri, redirect_uris, tos_uri, policy_uri, grant_types, scope,
+            token_endpoint_auth_method, events_uri, refresh_grace_seconds, introspection_allowed,
+            id_token_signed_response_alg, app_type, owner_user_id, trusted, frame_ancestors, access_token_ttl,
+            reason, post_logout_redirect_uris""";
+
+    private static final String COLUMNS = METADATA_COLUMNS + ", status, status_reason, created_at, updated_at";
+
+    /** $1 the client id; $2 … $20 the metadata. */
+    private static final String METADATA = """
+            client_name = $2, logo_uri = $3, redirect_uris = $4, tos_uri = $5, policy_uri = $6, grant_types = $7,
+            scope = $8, token_endpoint_auth_method = $9, events_uri = $10, refresh_grace_seconds = $11,
+            introspection_allowed = $12, id_token_signed_response_alg = $13, app_type = $14, owner_user_id = $15,
+            trusted = $16, frame_ancestors = $17, access_token_ttl = $18, reason = $19, post_logout_redirect_uris = $20""";
+
+    private static final String FIND = "select " + COLUMNS + " from clients where client_id = $1";
+
+    private final Pool pool;
+
+    Clients(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The client, or a 404 `not_found` failure. */
+    public Uni<ClientView> require(String clientId) {
+        return require(pool, FIND, clientId);
+    }
+
+    /** The client locked for update until the transaction ends, or a 404 `not_found` failure. */
+    public Uni<ClientView> requireForUpdate(SqlConnection tx, String clientId) {
+        return require(tx, FIND + " for update", clientId);
+    }
+
+    private static Uni<ClientView> require(SqlClient sql, String query, String clientId) {
+        if (!CLIENT_ID.matcher(clientId).matches()) {
+            return Uni.createFrom().failure(notFound());
+        }
+        return sql.preparedQuery(query).execute(Tuple.of(clientId)).map(rows -> {
+            if (rows.size() == 0) {
+                throw notFound();
+            }
+            return view(rows.iterator().next());
+        });
+    }
+
+    /** Newest first, from {@code offset}, at most {@code limit}; of one status when it is not null. */
+    public Uni<List<ClientView>> list(String status, int offset, int limit) {
+        String order = " order by created_at desc, client_id desc limit $1 offset $2";
+        Uni<RowSet<Row>> rows = status == null
+                ? pool.preparedQuery("select " + COLUMNS + " from clients" + order).execute(Tuple.of(limit, offset))
+                : pool.preparedQuery("select " + COLUMNS + " from clients where status = $3" + order)
+                        .execute(Tuple.of(limit, offset, status));
+        return rows.map(found -> {
+            List<ClientView> clients = new ArrayList<>(found.size());
+            for (Row row : found) {
+                clients.add(view(row));
+            }
+            return clients;
+        });
+    }
+
+    /** A new client; {@code secretHash} is null for a public client. */
+    public Uni<ClientView> insert(SqlConnection tx, String clientId, ClientMetadata metadata, ClientStatus status,
+            byte[] secretHash, Instant now) {
+        Tuple args = metadata(clientId, metadata).addValue(status.value()).addValue(time(now));
+        return tx.preparedQuery("insert into clients (" + METADATA_COLUMNS + ", status, created_at, updated_at) values ("
+                        + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)"
+                        + " returning " + COLUMNS)
+                .execute(args)
+                .call(() -> secretHash == null ? Uni.createFrom().voidItem() : addSecret(tx, clientId, secretHash, now))
+                .map(Clients::stored);
+    }
+
+    /** Replaces the metadata of a client read by {@link #requireForUpdate}. */
+    public Uni<ClientView> updateMetadata(SqlConnection tx, ClientView client, ClientMetadata metadata, Instant now) {
+        return tx.preparedQuery("update clients set " + METADATA + ", updated_at = $21 where client_id = $1 returning " + COLUMNS)
+                .execute(metadata(client.clientId(), metadata).addValue(time(now)))
+                .map(Clients::stored);
+    }
+
+    /** Moves a client read by {@link #requireForUpdate} to {@code status}, for {@code reason} (or none). */
+    public Uni<ClientView> updateStatus(SqlConnection tx, ClientView client, ClientStatus status, String reason, Instant now) {
+        return tx.preparedQuery("update clients set status = $2, status_reason = $3, updated_at = $4 where client_id = $1 returning "
+                        + COLUMNS)
+                .execute(Tuple.of(client.clientId(), status.value(), reason, time(now)))
+                .map(Clients::stored);
+    }
+
+    /** Deletes the client; its secrets, consents and families go with it (`on delete cascade`). */
+    public Uni<Void> delete(SqlConnection tx, String clientId) {
+        return tx.preparedQuery("delete from clients where client_id = $1").execute(Tuple.of(clientId)).replaceWithVoid();
+    }
+
+    /**
+     * Makes {@code secretHash} the current secret. The previous current secret keeps working
+     * until {@code previousExpiresAt}, or stops at once when that is null; an older one still in
+     * its overlap window is removed, so only one previous secret overlaps.
+     */
+    public Uni<Void> rotateSecret(SqlConnection tx, String clientId, byte[] secretHash, Instant previousExpiresAt, Instant now) {
+        return tx.preparedQuery("update clients set updated_at = $2 where client_id = $1").execute(Tuple.of(clientId, time(now)))
+                .call(() -> tx.preparedQuery("delete from client_secrets where client_id = $1 and expires_at is not null")
+                        .execute(Tuple.of(clientId)))
+                .call(() -> previousExpiresAt == null
+                        ? tx.preparedQuery("delete from client_secrets where client_id = $1").execute(Tuple.of(clientId))
+                        : tx.preparedQuery("update client_secrets set expires_at = $2 where client_id = $1 and expires_at is null")
+                                .execute(Tuple.of(clientId, time(previousExpiresAt))))
+                .call(() -> addSecret(tx, clientId, secretHash, now))
+                .replaceWithVoid();
+    }
+
+    private static Uni<Void> addSecret(SqlConnection tx, String clientId, byte[] secretHash, Instant now) {
+        return tx.preparedQuery("insert into client_secrets (client_id, secret_hash, created_at) values ($1, $2, $3)")
+                .execute(Tuple.of(clientId, Buffer.buffer(secretHash), time(now)))
+                .replaceWithVoid();
+    }
+
+    /** $1 … $20: the id and the metadata; no value holds a space, so lists join with one. */
+    private static Tuple metadata(String clientId, ClientMetadata m) {
+        return Tuple.tuple()
+                .addValue(clientId)
+                .addValue(m.clientName())
+                .addValue(m.logoUri())
+                .addValue(String.join(" ", m.redirectUris()))
+                .addValue(m.tosUri())
+                .addValue(m.policyUri())
+                .addValue(String.join(" ", m.grantTypes()))
+                .addValue(m.scope())
+                .addValue(m.tokenEndpointAuthMethod())
+                .addValue(m.eventsUri())
+                .addValue(m.refreshGraceSeconds())
+                .addValue(m.introspectionAllowed())
+                .addValue(m.idTokenSignedResponseAlg())
+                .addValue(m.appType())
+                .addValue(m.ownerUserId())
+                .addValue(m.trusted())
+                .addValue(String.join(" ", m.frameAncestors()))
+                .addValue(m.accessTokenTtl())
+                .addValue(m.reason())
+                .addValue(String.join(" ", m.postLogoutRedirectUris()));
+    }
+
+    /** The row a write returned: the client as it is now stored. */
+    private static ClientView stored(RowSet<Row> rows) {
+        return view(rows.iterator().next());
+    }
+
+    private static ClientView view(Row r) {
+        ClientMetadata metadata = new ClientMetadata(r.getString("client_name"), r.getString("logo_uri"),
+                list(r.getString("redirect_uris")), r.getString("tos_uri"), r.getString("policy_uri"),
+                list(r.getString("grant_types")), r.getString("scope"), r.getString("token_endpoint_auth_method"),
+                r.getString("events_uri"), r.getInteger("refresh_grace_seconds"), r.getBoolean("introspection_allowed"),
+                r.getString("id_token_signed_response_alg"), r.getString("app_type"), r.getUUID("owner_user_id"),
+                r.getBoolean("trusted"), list(r.getString("frame_ancestors")), r.getInteger("access_token_ttl"),
+                r.getString("reason"), list(r.getString("post_logout_redirect_uris")));
+        return new ClientView(r.getString("client_id"), metadata, r.getString("status"), r.getString("status_reason"),
+                r.getOffsetDateTime("created_at").toEpochSecond(), r.getOffsetDateTime("updated_at").toEpochSecond());
+    }
+
+    private static List<String> list(String spaceSeparated) {
+        return List.copyOf(SpaceDelimited.parse(spaceSeparated));
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static OAuthException notFound() {
+        return OAuthException.notFound("No client with this client_id");
+    }
+}
