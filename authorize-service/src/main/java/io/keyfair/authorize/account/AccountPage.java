@@ -22,14 +22,14 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import io.keyfair.authorize.authorize.AuthorizationFlow;
 import io.keyfair.authorize.page.Csrf;
-import io.keyfair.authorize.page.ErrorPage;
 import io.keyfair.authorize.page.Html;
 import io.keyfair.authorize.page.Links;
+import io.keyfair.authorize.page.Page;
 import io.keyfair.authorize.page.PageException;
 import io.keyfair.authorize.session.Session;
 import io.keyfair.authorize.session.Sessions;
+import io.keyfair.authorize.user.Users;
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.scope.Scope;
 import io.keyfair.common.scope.ScopeCatalog;
@@ -37,15 +37,13 @@ import io.keyfair.common.token.RevocationList;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The signed-in user's account: the apps connected to it, each of which the user can cut off.
  * Without a session every page sends the browser to the login page, which brings it back.
  */
 @Path("/account")
-public class AccountPage {
+public class AccountPage implements Page {
 
     private static final Pattern CLIENT_ID = Pattern.compile("[0-9A-Za-z_-]{1,32}");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
@@ -66,30 +64,28 @@ public class AccountPage {
 
     private final Sessions sessions;
     private final ConnectedApps connected;
+    private final Users users;
     private final RevocationList revocations;
     private final ScopeCatalog catalog;
     private final Csrf csrf;
     private final Links links;
-    private final ErrorPage errorPage;
     private final AuditLog audit;
-    private final Pool pool;
 
-    AccountPage(Sessions sessions, ConnectedApps connected, RevocationList revocations, ScopeCatalog catalog,
-            Csrf csrf, Links links, ErrorPage errorPage, AuditLog audit, Pool pool) {
+    AccountPage(Sessions sessions, ConnectedApps connected, Users users, RevocationList revocations, ScopeCatalog catalog,
+            Csrf csrf, Links links, AuditLog audit) {
         this.sessions = sessions;
         this.connected = connected;
+        this.users = users;
         this.revocations = revocations;
         this.catalog = catalog;
         this.csrf = csrf;
         this.links = links;
-        this.errorPage = errorPage;
         this.audit = audit;
-        this.pool = pool;
     }
 
     @GET
     public Response home() {
-        return Html.redirect(links.accountApps(), AuthorizationFlow.AFTER_GET);
+        return Html.redirect(links.accountApps(), Html.AFTER_GET);
     }
 
     /** Any other account path: the apps page, through the login page when signed out. */
@@ -97,26 +93,24 @@ public class AccountPage {
     @Path("{rest: .+}")
     public Uni<Response> other(@Context HttpHeaders headers) {
         return sessions.find(headers)
-                .map(session -> session.isEmpty() ? toLogin(AuthorizationFlow.AFTER_GET)
-                        : Html.redirect(links.accountApps(), AuthorizationFlow.AFTER_GET))
-                .onFailure().recoverWithUni(errorPage::from);
+                .map(session -> session.isEmpty() ? toLogin(Html.AFTER_GET) : Html.redirect(links.accountApps(), Html.AFTER_GET));
     }
 
     /** The connected apps, as a page or (when the client prefers it) as JSON. */
     @GET
     @Path("apps")
     public Uni<Response> apps(@Context HttpHeaders headers) {
-        return Uni.createFrom().deferred(() -> sessions.find(headers).flatMap(session -> {
-            if (session.isEmpty()) {
-                return Uni.createFrom().item(toLogin(AuthorizationFlow.AFTER_GET));
-            }
-            String userId = session.get().userId();
-            if (prefersJson(headers)) {
-                return connected.of(userId).map(apps -> Response.ok(apps, MediaType.APPLICATION_JSON_TYPE)
-                        .header("Cache-Control", "no-store").build());
-            }
-            return page(headers, session.get());
-        })).onFailure().recoverWithUni(errorPage::from);
+        return sessions.find(headers).flatMap(session -> session.isEmpty()
+                ? Uni.createFrom().item(toLogin(Html.AFTER_GET))
+                : apps(session.get(), headers));
+    }
+
+    private Uni<Response> apps(Session session, HttpHeaders headers) {
+        if (prefersJson(headers)) {
+            return connected.of(session.userId()).map(apps -> Response.ok(apps, MediaType.APPLICATION_JSON_TYPE)
+                    .header("Cache-Control", "no-store").build());
+        }
+        return page(headers, session);
     }
 
     /**
@@ -129,9 +123,9 @@ public class AccountPage {
     public Uni<Response> revoke(@PathParam("clientId") String clientId, MultivaluedMap<String, String> form,
             @Context HttpHeaders headers, @Context UriInfo uri) {
         String token = form.getFirst(Csrf.FIELD);
-        return Uni.createFrom().deferred(() -> sessions.find(headers).flatMap(session -> {
+        return sessions.find(headers).flatMap(session -> {
             if (session.isEmpty()) {
-                return Uni.createFrom().item(toLogin(AuthorizationFlow.AFTER_POST));
+                return Uni.createFrom().item(toLogin(Html.AFTER_POST));
             }
             if (!csrf.accepts(headers, uri, token)) {
                 throw PageException.forbidden("This form expired. Go back to your apps and try again.");
@@ -139,19 +133,24 @@ public class AccountPage {
             if (!CLIENT_ID.matcher(clientId).matches()) {
                 throw new PageException(404, "No such app", "This app is not connected to your account.");
             }
-            String userId = session.get().userId();
-            // the consent, the refresh families and the access tokens go in one statement
-            return revocations.removeConnection(clientId, userId, "user")
-                    .call(removed -> removed
-                            ? audit.record("consent.revoked", clientId, userId, userId, Map.of("by", "user"))
-                            : Uni.createFrom().voidItem())
-                    .map(removed -> Html.redirect(links.accountApps(), AuthorizationFlow.AFTER_POST));
-        })).onFailure().recoverWithUni(errorPage::from);
+            return disconnect(clientId, session.get().userId());
+        });
+    }
+
+    /** The consent, the refresh families and the access tokens go in one statement. */
+    private Uni<Response> disconnect(String clientId, String userId) {
+        return revocations.removeConnection(clientId, userId, "user")
+                .call(removed -> removed
+                        ? audit.record("consent.revoked", clientId, userId, userId, Map.of("by", "user"))
+                        : Uni.createFrom().voidItem())
+                .map(removed -> Html.redirect(links.accountApps(), Html.AFTER_POST));
     }
 
     private Uni<Response> page(HttpHeaders headers, Session session) {
         Csrf.Token token = csrf.token(headers);
-        return Uni.combine().all().unis(connected.of(session.userId()), catalog.all(), username(session.userId())).asTuple()
+        return Uni.combine().all()
+                .unis(connected.of(session.userId()), catalog.all(), users.username(UUID.fromString(session.userId())))
+                .asTuple()
                 .flatMap(t -> {
                     Map<String, Scope> scopes = t.getItem2();
                     List<AppLine> lines = new ArrayList<>();
@@ -164,14 +163,10 @@ public class AccountPage {
                                 app.state().replace('_', ' '),
                                 links.path("/account/apps/" + app.clientId() + "/revoke")));
                     }
-                    return Templates.apps(new View(t.getItem3(), token.value(), lines, links.path("/logout"))).createUni();
+                    String username = t.getItem3().orElse("");
+                    return Templates.apps(new View(username, token.value(), lines, links.path("/logout"))).createUni();
                 })
                 .map(html -> Html.page(200, html, token.setCookie()));
-    }
-
-    private Uni<String> username(String userId) {
-        return pool.preparedQuery("select username from users where id = $1").execute(Tuple.of(UUID.fromString(userId)))
-                .map(rows -> rows.size() == 0 ? "" : rows.iterator().next().getString("username"));
     }
 
     private Response toLogin(int status) {

@@ -3,7 +3,6 @@ package io.keyfair.authorize.consent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import jakarta.ws.rs.Consumes;
@@ -18,27 +17,24 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import io.keyfair.authorize.authorize.AuthorizationFlow;
-import io.keyfair.authorize.authorize.AuthorizationFlow.Pending;
-import io.keyfair.authorize.authorize.AuthorizationRequest;
-import io.keyfair.authorize.authorize.PendingRequests;
+import io.keyfair.authorize.authorization.AuthorizationFlow;
+import io.keyfair.authorize.authorization.AuthorizationFlow.Pending;
+import io.keyfair.authorize.authorization.AuthorizationResponses;
+import io.keyfair.authorize.authorization.Consents;
+import io.keyfair.authorize.authorization.PendingRequests;
 import io.keyfair.authorize.page.Csrf;
-import io.keyfair.authorize.page.ErrorPage;
 import io.keyfair.authorize.page.Html;
 import io.keyfair.authorize.page.Links;
+import io.keyfair.authorize.page.Page;
 import io.keyfair.authorize.page.PageException;
 import io.keyfair.authorize.session.Session;
 import io.keyfair.authorize.session.Sessions;
-import io.keyfair.common.client.ClientDirectory;
 import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.scope.Scope;
 import io.keyfair.common.scope.ScopeCatalog;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The consent page: who is asking (name, logo, terms, privacy policy, the reason it gave), for
@@ -46,7 +42,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * form to approve or deny.
  */
 @Path("/consent")
-public class ConsentPage {
+public class ConsentPage implements Page {
 
     static final String APPROVE = "approve";
     static final String DENY = "deny";
@@ -66,49 +62,49 @@ public class ConsentPage {
     }
 
     private final PendingRequests pending;
-    private final ClientDirectory clients;
     private final Sessions sessions;
     private final Consents consents;
     private final ScopeCatalog catalog;
     private final AuthorizationFlow flow;
+    private final AuthorizationResponses responses;
     private final Csrf csrf;
     private final Links links;
-    private final ErrorPage errorPage;
-    private final Pool pool;
 
-    ConsentPage(PendingRequests pending, ClientDirectory clients, Sessions sessions, Consents consents, ScopeCatalog catalog,
-            AuthorizationFlow flow, Csrf csrf, Links links, ErrorPage errorPage, Pool pool) {
+    ConsentPage(PendingRequests pending, Sessions sessions, Consents consents, ScopeCatalog catalog, AuthorizationFlow flow,
+            AuthorizationResponses responses, Csrf csrf, Links links) {
         this.pending = pending;
-        this.clients = clients;
         this.sessions = sessions;
         this.consents = consents;
         this.catalog = catalog;
         this.flow = flow;
+        this.responses = responses;
         this.csrf = csrf;
         this.links = links;
-        this.errorPage = errorPage;
-        this.pool = pool;
     }
 
     @GET
     public Uni<Response> show(@QueryParam("req") String requestId, @Context HttpHeaders headers) {
-        return Uni.createFrom().deferred(() -> waiting(requestId).flatMap(p -> sessions.find(headers).flatMap(session -> {
-            if (session.isEmpty()) {
-                return Uni.createFrom().item(Html.redirect(links.login(requestId), AuthorizationFlow.AFTER_GET));
-            }
-            return render(200, headers, p, session.get(), null);
-        }))).onFailure().recoverWithUni(errorPage::from);
+        return flow.waiting(requestId).flatMap(p -> show(p, headers));
+    }
+
+    private Uni<Response> show(Pending p, HttpHeaders headers) {
+        return sessions.find(headers).flatMap(session -> session.isEmpty()
+                ? Uni.createFrom().item(Html.redirect(links.login(p.id()), Html.AFTER_GET))
+                : render(200, headers, p, session.get(), null));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<Response> decide(MultivaluedMap<String, String> form, @Context HttpHeaders headers, @Context UriInfo uri) {
         String decision = form.getFirst("decision");
-        String requestId = form.getFirst("req");
         String token = form.getFirst(Csrf.FIELD);
-        return Uni.createFrom().deferred(() -> waiting(requestId).flatMap(p -> sessions.find(headers).flatMap(session -> {
+        return flow.waiting(form.getFirst("req")).flatMap(p -> decide(p, decision, token, headers, uri));
+    }
+
+    private Uni<Response> decide(Pending p, String decision, String token, HttpHeaders headers, UriInfo uri) {
+        return sessions.find(headers).flatMap(session -> {
             if (session.isEmpty()) {
-                return Uni.createFrom().item(Html.redirect(links.login(requestId), AuthorizationFlow.AFTER_POST));
+                return Uni.createFrom().item(Html.redirect(links.login(p.id()), Html.AFTER_POST));
             }
             if (!csrf.accepts(headers, uri, token)) {
                 return render(403, headers, p, session.get(), "This form expired. Please choose again.");
@@ -116,32 +112,23 @@ public class ConsentPage {
             if (!APPROVE.equals(decision) && !DENY.equals(decision)) {
                 throw PageException.badRequest("Please choose Allow or Deny.");
             }
-            // taken out of Redis: a second post of the same form finds nothing
-            return pending.take(requestId).flatMap(taken -> {
-                if (taken.isEmpty()) {
-                    throw PageException.requestExpired();
-                }
-                return APPROVE.equals(decision)
-                        ? flow.approve(p, session.get(), AuthorizationFlow.AFTER_POST)
-                        : flow.deny(p, session.get(), AuthorizationFlow.AFTER_POST);
-            });
-        }))).onFailure().recoverWithUni(errorPage::from);
+            return decided(p, session.get(), APPROVE.equals(decision));
+        });
     }
 
-    private Uni<Pending> waiting(String requestId) {
-        return pending.find(requestId).flatMap(found -> {
-            AuthorizationRequest request = found.orElseThrow(PageException::requestExpired);
-            return clients.find(request.clientId()).map(client -> new Pending(requestId, request,
-                    client.filter(ClientRecord::isApproved).orElseThrow(() -> PageException.badRequest(
-                            "The app that sent you here is no longer allowed to sign people in."))));
-        });
+    /** The request is taken out of Redis first: a second post of the same form finds nothing. */
+    private Uni<Response> decided(Pending p, Session session, boolean approved) {
+        return pending.take(p.id())
+                .map(taken -> taken.orElseThrow(PageException::requestExpired))
+                .flatMap(request -> approved ? flow.approve(p, session) : flow.deny(p, session))
+                .flatMap(outcome -> responses.of(outcome, Html.AFTER_POST));
     }
 
     private Uni<Response> render(int status, HttpHeaders headers, Pending p, Session session, String error) {
         Csrf.Token token = csrf.token(headers);
         ClientRecord client = p.client();
         return Uni.combine().all()
-                .unis(catalog.all(), consents.find(session.userId(), client.clientId()), reason(client.clientId()))
+                .unis(catalog.all(), consents.find(session.userId(), client.clientId()))
                 .asTuple()
                 .flatMap(t -> {
                     Map<String, Scope> scopes = t.getItem1();
@@ -154,20 +141,14 @@ public class ConsentPage {
                         (before.contains(s) ? granted : asked).add(line);
                     }
                     View view = new View(links.path("/consent"), p.id(), token.value(), client.name(), Links.webOnly(client.logoUri()),
-                            Links.webOnly(client.tosUri()), Links.webOnly(client.policyUri()), t.getItem3().orElse(null), asked, granted, error);
+                            Links.webOnly(client.tosUri()), Links.webOnly(client.policyUri()), reason(client), asked, granted, error);
                     return Templates.consent(view).createUni();
                 })
                 .map(html -> Html.page(status, html, token.setCookie()));
     }
 
     /** Why the app wants access, as it said when it registered. */
-    private Uni<Optional<String>> reason(String clientId) {
-        return pool.preparedQuery("select reason from clients where client_id = $1").execute(Tuple.of(clientId)).map(rows -> {
-            for (Row r : rows) {
-                String reason = r.getString("reason");
-                return Optional.ofNullable(reason == null || reason.isBlank() ? null : reason);
-            }
-            return Optional.<String>empty();
-        });
+    private static String reason(ClientRecord client) {
+        return client.reason() == null || client.reason().isBlank() ? null : client.reason();
     }
 }

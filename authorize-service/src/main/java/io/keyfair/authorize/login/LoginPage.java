@@ -17,20 +17,17 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import io.keyfair.authorize.authorize.AuthorizationFlow;
-import io.keyfair.authorize.authorize.AuthorizationFlow.Pending;
-import io.keyfair.authorize.authorize.AuthorizationRequest;
-import io.keyfair.authorize.authorize.PendingRequests;
+import io.keyfair.authorize.authorization.AuthorizationFlow;
+import io.keyfair.authorize.authorization.AuthorizationFlow.Pending;
+import io.keyfair.authorize.authorization.AuthorizationResponses;
+import io.keyfair.authorize.authorization.PendingRequests;
 import io.keyfair.authorize.page.Csrf;
-import io.keyfair.authorize.page.ErrorPage;
 import io.keyfair.authorize.page.Html;
 import io.keyfair.authorize.page.Links;
-import io.keyfair.authorize.page.PageException;
+import io.keyfair.authorize.page.Page;
 import io.keyfair.authorize.session.Session;
 import io.keyfair.authorize.session.Sessions;
 import io.keyfair.common.audit.AuditLog;
-import io.keyfair.common.client.ClientDirectory;
-import io.keyfair.common.client.ClientRecord;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
@@ -42,7 +39,7 @@ import io.vertx.core.http.HttpServerRequest;
  * `return` (an account page) or nothing, it goes to that page or to `/account/apps`.
  */
 @Path("/login")
-public class LoginPage {
+public class LoginPage implements Page {
 
     /** One message for every failed login: it never says whether the account exists. */
     static final String FAILED = "Incorrect username or password.";
@@ -62,38 +59,43 @@ public class LoginPage {
         static native TemplateInstance login(View view);
     }
 
-    private final PendingRequests pending;
-    private final ClientDirectory clients;
+    /**
+     * What a login form is about and shows again: the request it continues (if any), where a
+     * plain login goes, the name typed.
+     */
+    private record Form(Optional<Pending> pending, String returnPath, String username) {
+        String clientId() {
+            return pending.map(p -> p.client().clientId()).orElse(null);
+        }
+    }
+
     private final Credentials credentials;
     private final LoginThrottle throttle;
     private final Sessions sessions;
     private final AuthorizationFlow flow;
+    private final AuthorizationResponses responses;
     private final Csrf csrf;
     private final Links links;
-    private final ErrorPage errorPage;
     private final AuditLog audit;
 
-    LoginPage(PendingRequests pending, ClientDirectory clients, Credentials credentials, LoginThrottle throttle,
-            Sessions sessions, AuthorizationFlow flow, Csrf csrf, Links links, ErrorPage errorPage, AuditLog audit) {
-        this.pending = pending;
-        this.clients = clients;
+    LoginPage(Credentials credentials, LoginThrottle throttle, Sessions sessions, AuthorizationFlow flow,
+            AuthorizationResponses responses, Csrf csrf, Links links, AuditLog audit) {
         this.credentials = credentials;
         this.throttle = throttle;
         this.sessions = sessions;
         this.flow = flow;
+        this.responses = responses;
         this.csrf = csrf;
         this.links = links;
-        this.errorPage = errorPage;
         this.audit = audit;
     }
 
     @GET
     public Uni<Response> show(@QueryParam("req") String requestId, @QueryParam("return") String returnTo,
             @Context HttpHeaders headers) {
-        return Uni.createFrom().deferred(() -> waiting(requestId).flatMap(p -> {
-            String hint = p.map(x -> x.request().loginHint()).orElse(null);
-            return render(200, headers, p, returnPath(returnTo), hint, null);
-        })).onFailure().recoverWithUni(errorPage::from);
+        return waiting(requestId)
+                .map(p -> new Form(p, returnPath(returnTo), p.map(x -> x.request().loginHint()).orElse(null)))
+                .flatMap(form -> render(200, headers, form, null));
     }
 
     @POST
@@ -103,61 +105,67 @@ public class LoginPage {
         String username = form.getFirst("username");
         String password = form.getFirst("password");
         String token = form.getFirst(Csrf.FIELD);
-        String requestId = form.getFirst("req");
-        String returnPath = returnPath(form.getFirst("return"));
-        return Uni.createFrom().deferred(() -> waiting(requestId).flatMap(p -> {
-            if (!csrf.accepts(headers, uri, token)) {
-                audit.recordFailure("login.csrf_failed", p.map(x -> x.client().clientId()).orElse(null), null, Map.of());
-                return render(403, headers, p, returnPath, username, EXPIRED_FORM);
-            }
-            if (username == null || username.isBlank() || password == null || password.isEmpty()
-                    || username.length() > MAX_USERNAME || password.length() > MAX_PASSWORD) {
-                return render(401, headers, p, returnPath, username, FAILED);
-            }
-            String address = clientAddress(http);
-            // counted before the (slow) password check: parallel attempts cannot get past the limit
-            return throttle.admit(username, address).flatMap(refused -> {
-                if (refused.isPresent()) {
-                    audit.recordFailure("login.throttled", p.map(x -> x.client().clientId()).orElse(null), null, Map.of());
-                    return tooMany(headers, p, returnPath, username, refused.get());
-                }
-                return credentials.verify(username, password).flatMap(user -> user.isPresent()
-                        ? signedIn(user.get(), username, address, headers, p, returnPath)
-                        : failed(headers, p, returnPath, username));
-            });
-        })).onFailure().recoverWithUni(errorPage::from);
+        return waiting(form.getFirst("req"))
+                .map(p -> new Form(p, returnPath(form.getFirst("return")), username))
+                .flatMap(f -> attempt(f, password, token, headers, uri, clientAddress(http)));
     }
 
-    private Uni<Response> signedIn(String userId, String username, String address, HttpHeaders headers, Optional<Pending> p,
-            String returnPath) {
+    private Uni<Response> attempt(Form form, String password, String token, HttpHeaders headers, UriInfo uri, String address) {
+        if (!csrf.accepts(headers, uri, token)) {
+            audit.recordFailure("login.csrf_failed", form.clientId(), null, Map.of());
+            return render(403, headers, form, EXPIRED_FORM);
+        }
+        String username = form.username();
+        if (username == null || username.isBlank() || password == null || password.isEmpty()
+                || username.length() > MAX_USERNAME || password.length() > MAX_PASSWORD) {
+            return render(401, headers, form, FAILED);
+        }
+        // counted before the (slow) password check: parallel attempts cannot get past the limit
+        return throttle.admit(username, address)
+                .flatMap(refused -> refused.isPresent()
+                        ? throttled(headers, form, refused.get())
+                        : verify(form, password, headers, address));
+    }
+
+    private Uni<Response> verify(Form form, String password, HttpHeaders headers, String address) {
+        return credentials.verify(form.username(), password)
+                .flatMap(user -> user.isPresent()
+                        ? signedIn(user.get(), form, headers, address)
+                        : failed(headers, form));
+    }
+
+    private Uni<Response> signedIn(String userId, Form form, HttpHeaders headers, String address) {
         // a new session id at every login: an id planted before the login is worth nothing (session fixation)
-        return throttle.succeeded(username, address)
+        return throttle.succeeded(form.username(), address)
                 .flatMap(v -> sessions.end(headers))
                 .flatMap(v -> sessions.start(userId))
-                .flatMap(session -> next(session, p, returnPath)
-                        .map(r -> Response.fromResponse(r).header("Set-Cookie", sessions.cookie(session)).build()));
+                .flatMap(session -> next(session, form));
     }
 
-    private Uni<Response> next(Session session, Optional<Pending> p, String returnPath) {
-        if (p.isEmpty()) {
-            return Uni.createFrom().item(Html.redirect(links.absolute(returnPath), AuthorizationFlow.AFTER_POST));
+    /** The request the login continues, or the page it returns to; the session cookie goes along. */
+    private Uni<Response> next(Session session, Form form) {
+        String cookie = sessions.cookie(session);
+        if (form.pending().isEmpty()) {
+            return Uni.createFrom().item(Html.redirect(links.absolute(form.returnPath()), Html.AFTER_POST, cookie));
         }
-        return flow.proceed(p.get(), Optional.of(session), true, AuthorizationFlow.AFTER_POST);
+        return flow.proceed(form.pending().get(), Optional.of(session), true)
+                .flatMap(outcome -> responses.of(outcome, Html.AFTER_POST, cookie));
     }
 
     /** The attempt stays counted as a failure by the throttle. */
-    private Uni<Response> failed(HttpHeaders headers, Optional<Pending> p, String returnPath, String username) {
-        audit.recordFailure("login.failed", p.map(x -> x.client().clientId()).orElse(null), null, Map.of());
-        return render(401, headers, p, returnPath, username, FAILED);
+    private Uni<Response> failed(HttpHeaders headers, Form form) {
+        audit.recordFailure("login.failed", form.clientId(), null, Map.of());
+        return render(401, headers, form, FAILED);
     }
 
-    private Uni<Response> tooMany(HttpHeaders headers, Optional<Pending> p, String returnPath, String username, Duration wait) {
+    private Uni<Response> throttled(HttpHeaders headers, Form form, Duration wait) {
+        audit.recordFailure("login.throttled", form.clientId(), null, Map.of());
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
         long minutes = (seconds + 59) / 60;
         String message = "Too many failed sign-in attempts. Try again in "
                 + (seconds < 60 ? seconds + (seconds == 1 ? " second." : " seconds.")
                         : minutes + (minutes == 1 ? " minute." : " minutes."));
-        return render(429, headers, p, returnPath, username, message)
+        return render(429, headers, form, message)
                 .map(r -> Response.fromResponse(r).header("Retry-After", Long.toString(seconds)).build());
     }
 
@@ -166,22 +174,14 @@ public class LoginPage {
         if (requestId == null || requestId.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return pending.find(requestId).flatMap(found -> {
-            AuthorizationRequest request = found.orElseThrow(PageException::requestExpired);
-            return clients.find(request.clientId()).map(client -> {
-                // the app may have been suspended while the user was typing
-                ClientRecord c = client.filter(ClientRecord::isApproved).orElseThrow(() -> PageException.badRequest(
-                        "The app that sent you here is no longer allowed to sign people in."));
-                return Optional.of(new Pending(requestId, request, c));
-            });
-        });
+        return flow.waiting(requestId).map(Optional::of);
     }
 
-    private Uni<Response> render(int status, HttpHeaders headers, Optional<Pending> p, String returnPath, String username,
-            String error) {
+    private Uni<Response> render(int status, HttpHeaders headers, Form form, String error) {
         Csrf.Token token = csrf.token(headers);
-        String shownName = username != null && username.length() <= MAX_USERNAME ? username : null;
-        View view = new View(links.path("/login"), p.map(Pending::id).orElse(null), p.isPresent() ? null : returnPath,
+        Optional<Pending> p = form.pending();
+        String shownName = form.username() != null && form.username().length() <= MAX_USERNAME ? form.username() : null;
+        View view = new View(links.path("/login"), p.map(Pending::id).orElse(null), p.isPresent() ? null : form.returnPath(),
                 token.value(), shownName, error, p.map(x -> x.client().name()).orElse(null));
         return Templates.login(view).createUni().map(html -> Html.page(status, html, token.setCookie()));
     }

@@ -16,12 +16,12 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import io.keyfair.authorize.authorize.AuthorizationFlow;
-import io.keyfair.authorize.authorize.AuthorizationParameters;
+import io.keyfair.authorize.authorization.AuthorizationParameters;
 import io.keyfair.authorize.page.Csrf;
-import io.keyfair.authorize.page.ErrorPage;
 import io.keyfair.authorize.page.Html;
 import io.keyfair.authorize.page.Links;
+import io.keyfair.authorize.page.Page;
+import io.keyfair.authorize.page.PageException;
 import io.keyfair.authorize.session.Session;
 import io.keyfair.authorize.session.Sessions;
 import io.keyfair.common.audit.AuditLog;
@@ -40,7 +40,7 @@ import io.smallrye.mutiny.Uni;
  * signed-out page: `/logout` is never an open redirect.
  */
 @Path("/logout")
-public class LogoutPage {
+public class LogoutPage implements Page {
 
     /** The confirmation form's button; only our own page sends it. */
     static final String CONFIRM = "confirm";
@@ -68,23 +68,20 @@ public class LogoutPage {
     private final ClientDirectory clients;
     private final Csrf csrf;
     private final Links links;
-    private final ErrorPage errorPage;
     private final AuditLog audit;
 
-    LogoutPage(Sessions sessions, IdTokenHints hints, ClientDirectory clients, Csrf csrf, Links links, ErrorPage errorPage,
-            AuditLog audit) {
+    LogoutPage(Sessions sessions, IdTokenHints hints, ClientDirectory clients, Csrf csrf, Links links, AuditLog audit) {
         this.sessions = sessions;
         this.hints = hints;
         this.clients = clients;
         this.csrf = csrf;
         this.links = links;
-        this.errorPage = errorPage;
         this.audit = audit;
     }
 
     @GET
     public Uni<Response> get(@Context UriInfo uri, @Context HttpHeaders headers) {
-        return request(new AuthorizationParameters(List.of(uri.getQueryParameters())), headers, AuthorizationFlow.AFTER_GET);
+        return request(new AuthorizationParameters(List.of(uri.getQueryParameters())), headers, Html.AFTER_GET);
     }
 
     /** §2: the app may POST its request too; our confirmation form posts here with {@link #CONFIRM}. */
@@ -95,40 +92,41 @@ public class LogoutPage {
         if (p.get(CONFIRM) != null) {
             return confirmed(p, headers, uri);
         }
-        return request(p, headers, AuthorizationFlow.AFTER_POST);
+        return request(p, headers, Html.AFTER_POST);
     }
 
-    /** A logout request from an app (or a link): ends the session at once only with a good hint. */
-    private Uni<Response> request(AuthorizationParameters p, HttpHeaders headers, int status) {
+    /** A logout request from an app (or a link). */
+    private Uni<Response> request(AuthorizationParameters p, HttpHeaders headers, int redirectStatus) {
         String clientId = clientIdParameter(p);
-        return Uni.createFrom().deferred(() -> sessions.find(headers).flatMap(session -> {
-            if (session.isEmpty()) {
+        return sessions.find(headers).flatMap(session -> session.isEmpty()
                 // nothing to end: no confirmation needed, only the app's own client_id names where to go
-                return signedOut(p, clientId, status);
-            }
-            return hints.verify(p.get("id_token_hint"), session.get(), clientId).flatMap(hint -> {
-                if (hint.isPresent()) {
-                    String issuedTo = clientId != null ? clientId : hint.get().clientId();
-                    return endSession(session.get(), headers, issuedTo).flatMap(v -> signedOut(p, issuedTo, status));
-                }
+                ? signedOut(p, clientId, redirectStatus)
+                : hinted(p, clientId, session.get(), headers, redirectStatus));
+    }
+
+    /** Ends the session at once only with a good hint; else the user confirms first. */
+    private Uni<Response> hinted(AuthorizationParameters p, String clientId, Session session, HttpHeaders headers,
+            int redirectStatus) {
+        return hints.verify(p.get("id_token_hint"), session, clientId).flatMap(hint -> {
+            if (hint.isEmpty()) {
                 // no hint, or not one of this user's ID tokens: another site may have sent the browser here
                 return confirmation(p, clientId, headers);
-            });
-        })).onFailure().recoverWithUni(errorPage::from);
+            }
+            String issuedTo = clientId != null ? clientId : hint.get().clientId();
+            return endSession(session, headers, issuedTo).flatMap(v -> signedOut(p, issuedTo, redirectStatus));
+        });
     }
 
     /** The user pressed "Sign out" on the confirmation page. */
     private Uni<Response> confirmed(AuthorizationParameters p, HttpHeaders headers, UriInfo uri) {
+        if (!csrf.accepts(headers, uri, p.get(Csrf.FIELD))) {
+            audit.recordFailure("logout.csrf_failed", null, null, Map.of());
+            throw PageException.forbidden(EXPIRED_FORM);
+        }
         String clientId = clientIdParameter(p);
-        return Uni.createFrom().deferred(() -> {
-            if (!csrf.accepts(headers, uri, p.get(Csrf.FIELD))) {
-                audit.recordFailure("logout.csrf_failed", null, null, Map.of());
-                return errorPage.render(403, "This request was refused", EXPIRED_FORM);
-            }
-            return sessions.find(headers)
-                    .flatMap(session -> session.isEmpty() ? Uni.createFrom().voidItem() : endSession(session.get(), headers, clientId))
-                    .flatMap(v -> signedOut(p, clientId, AuthorizationFlow.AFTER_POST));
-        }).onFailure().recoverWithUni(errorPage::from);
+        return sessions.find(headers)
+                .flatMap(session -> session.isEmpty() ? Uni.createFrom().voidItem() : endSession(session.get(), headers, clientId))
+                .flatMap(v -> signedOut(p, clientId, Html.AFTER_POST));
     }
 
     private Uni<Void> endSession(Session session, HttpHeaders headers, String clientId) {
@@ -148,13 +146,13 @@ public class LogoutPage {
     }
 
     /** §3: back to the app with its `state`, when the URI is registered; else our signed-out page. */
-    private Uni<Response> signedOut(AuthorizationParameters p, String clientId, int status) {
+    private Uni<Response> signedOut(AuthorizationParameters p, String clientId, int redirectStatus) {
         return registeredTarget(p, clientId).flatMap(target -> {
             if (target.isPresent()) {
                 String state = p.get("state");
                 String uri = target.get().uri();
                 String location = state == null ? uri : uri + (uri.indexOf('?') < 0 ? "?" : "&") + "state=" + Links.encode(state);
-                return Uni.createFrom().item(Html.redirect(location, status, sessions.clearCookie()));
+                return Uni.createFrom().item(Html.redirect(location, redirectStatus, sessions.clearCookie()));
             }
             return Templates.logout(new View(links.path("/account/apps"))).createUni()
                     .map(html -> Html.page(200, html, sessions.clearCookie()));

@@ -8,6 +8,11 @@ public final class Html {
 
     public static final String TYPE = "text/html;charset=UTF-8";
 
+    /** The redirect that answers a GET (the authorization endpoint, a link). */
+    public static final int AFTER_GET = 302;
+    /** The redirect that answers a form POST: 303, so the browser does not post again (RFC 9700 §4.12). */
+    public static final int AFTER_POST = 303;
+
     private Html() {
     }
 
@@ -19,7 +24,7 @@ public final class Html {
         return withCookies(b, setCookies).build();
     }
 
-    /** A redirect (302 after a GET, 303 after a form POST); each non-null `Set-Cookie` value is sent. */
+    /** A redirect ({@link #AFTER_GET} or {@link #AFTER_POST}); each non-null `Set-Cookie` value is sent. */
     public static Response redirect(String location, int status, String... setCookies) {
         Response.ResponseBuilder b = Response.status(status).header(HttpHeaders.LOCATION, location)
                 .header("Cache-Control", "no-store")

@@ -3,6 +3,7 @@ package io.keyfair.authorize.user;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +38,12 @@ public class Users {
     @WithSession
     public Uni<UserEntity> find(UUID id) {
         return UserEntity.findById(id);
+    }
+
+    /** The user's username, or empty when the user is gone. */
+    @WithSession
+    public Uni<Optional<String>> username(UUID id) {
+        return UserEntity.<UserEntity>findById(id).map(u -> Optional.ofNullable(u).map(found -> found.username));
     }
 
     /**

@@ -74,7 +74,7 @@ class MalformedFormTest {
                 .contentType(startsWith("text/html"))
                 .header("X-Frame-Options", "DENY")
                 .body(containsString(TITLE))
-                .body(containsString(MalformedFormPage.MESSAGE.substring(0, 30)));
+                .body(containsString(ErrorPage.MALFORMED_FORM.substring(0, 30)));
         assertPrompt(r);
         assertNoInternals(r);
     }

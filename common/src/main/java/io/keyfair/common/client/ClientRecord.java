@@ -14,6 +14,7 @@ import io.keyfair.common.secret.Secrets;
  *
  * @param idTokenSignedResponseAlg as registered (OpenID Connect Dynamic Client Registration §2); read
  *        through {@link #signingAlgorithm()}
+ * @param reason why the app wants access, as it said when it registered (shown on the consent page), or null
  * @param postLogoutRedirectUris where `/logout` may send the user afterwards (RP-Initiated Logout §3.1)
  * @param secrets the SHA-256 of every secret that may still authenticate the client
  */
@@ -36,6 +37,7 @@ public record ClientRecord(
         String logoUri,
         String tosUri,
         String policyUri,
+        String reason,
         List<String> postLogoutRedirectUris,
         List<Secret> secrets) {
 

@@ -1,4 +1,4 @@
-package io.keyfair.authorize.authorize;
+package io.keyfair.authorize.authorization;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.keyfair.authorize.authorize;
+package io.keyfair.authorize.authorization;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.keyfair.authorize.authorize;
+package io.keyfair.authorize.authorization;
 
 import static io.keyfair.authorize.TestRequests.params;
 import static org.hamcrest.Matchers.containsString;

@@ -1,4 +1,4 @@
-package io.keyfair.authorize.authorize;
+package io.keyfair.authorize.authorization;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,16 +1,19 @@
-package io.keyfair.authorize.authorize;
+package io.keyfair.authorize.authorization;
 
 import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.Response;
 
-import io.keyfair.authorize.consent.Consents;
-import io.keyfair.authorize.page.Html;
-import io.keyfair.authorize.page.Links;
+import io.keyfair.authorize.authorization.AuthorizationOutcome.Code;
+import io.keyfair.authorize.authorization.AuthorizationOutcome.Failure;
+import io.keyfair.authorize.authorization.AuthorizationOutcome.Framed;
+import io.keyfair.authorize.authorization.AuthorizationOutcome.ShowConsent;
+import io.keyfair.authorize.authorization.AuthorizationOutcome.ShowLogin;
+import io.keyfair.authorize.page.PageException;
 import io.keyfair.authorize.session.Session;
 import io.keyfair.common.audit.AuditLog;
+import io.keyfair.common.client.ClientDirectory;
 import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.code.AuthorizationCode;
 import io.keyfair.common.code.AuthorizationCodes;
@@ -18,21 +21,17 @@ import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.error.OAuthError;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.secret.Secrets;
-import io.quarkus.qute.CheckedTemplate;
-import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 
 /**
  * What happens to a valid authorization request, wherever it stands (just validated, after the
  * login page, after the consent page): sign in, owner check for dedicated apps, consent, code.
- * Each step either moves on, sends the browser to a page, or ends with a redirect to the client.
+ * Each step either moves on or ends in an {@link AuthorizationOutcome}: a page to show, or the
+ * authorization response for the client. An {@link OAuthException} on the way ends the request
+ * with that error, sent to the client.
  */
 @ApplicationScoped
 public class AuthorizationFlow {
-
-    /** Redirect statuses: 302 answers the authorize endpoint, 303 a form post (RFC 9700 §4.12). */
-    public static final int AFTER_GET = 302;
-    public static final int AFTER_POST = 303;
 
     static final String DEDICATED = "dedicated";
 
@@ -44,34 +43,40 @@ public class AuthorizationFlow {
     public record Pending(String id, AuthorizationRequest request, ClientRecord client) {
     }
 
-    /** What the continuation page of a framed authorization shows. */
-    public record Continuation(String url) {
-    }
-
-    @CheckedTemplate
-    static class Templates {
-        static native TemplateInstance framed(Continuation view);
-    }
-
     private final PendingRequests pending;
     private final FramedContinuations continuations;
     private final Consents consents;
+    private final ClientDirectory clients;
     private final AuthorizationCodes codes;
-    private final AuthorizationResponses responses;
-    private final Links links;
     private final OAuthConfig oauth;
     private final AuditLog audit;
 
-    AuthorizationFlow(PendingRequests pending, FramedContinuations continuations, Consents consents, AuthorizationCodes codes,
-            AuthorizationResponses responses, Links links, OAuthConfig oauth, AuditLog audit) {
+    AuthorizationFlow(PendingRequests pending, FramedContinuations continuations, Consents consents, ClientDirectory clients,
+            AuthorizationCodes codes, OAuthConfig oauth, AuditLog audit) {
         this.pending = pending;
         this.continuations = continuations;
         this.consents = consents;
+        this.clients = clients;
         this.codes = codes;
-        this.responses = responses;
-        this.links = links;
         this.oauth = oauth;
         this.audit = audit;
+    }
+
+    /** The request waiting in {@link PendingRequests} under this id, with its client; a page when there is none. */
+    public Uni<Pending> waiting(String requestId) {
+        return pending.find(requestId)
+                .map(found -> found.orElseThrow(PageException::requestExpired))
+                .flatMap(request -> withClient(requestId, request));
+    }
+
+    /**
+     * The request with its client, which must still be approved: the app may have been suspended
+     * since the request was validated (while the user was typing, say).
+     */
+    public Uni<Pending> withClient(String requestId, AuthorizationRequest request) {
+        return clients.find(request.clientId()).map(client -> new Pending(requestId, request,
+                client.filter(ClientRecord::isApproved).orElseThrow(() -> PageException.badRequest(
+                        "The app that sent you here is no longer allowed to sign people in."))));
     }
 
     /**
@@ -79,8 +84,8 @@ public class AuthorizationFlow {
      *
      * @param justLoggedIn the user logged in for this very request (prompt=login and max_age are met)
      */
-    public Uni<Response> proceed(Pending p, Optional<Session> session, boolean justLoggedIn, int status) {
-        return proceed(p, session, justLoggedIn, status, false);
+    public Uni<AuthorizationOutcome> proceed(Pending p, Optional<Session> session, boolean justLoggedIn) {
+        return proceed(p, session, justLoggedIn, false);
     }
 
     /**
@@ -90,54 +95,39 @@ public class AuthorizationFlow {
      * @param framed the request comes from a frame (`Sec-Fetch-Dest: iframe`): a code is only
      *        issued through a continuation page the browser must render first
      */
-    public Uni<Response> proceed(Pending p, Optional<Session> session, boolean justLoggedIn, int status, boolean framed) {
+    public Uni<AuthorizationOutcome> proceed(Pending p, Optional<Session> session, boolean justLoggedIn, boolean framed) {
         String userId = session.map(Session::userId).orElse(null);
         return Uni.createFrom().deferred(() -> {
             if (session.isEmpty() || (!justLoggedIn && reauthenticationAsked(p.request(), session.get()))) {
-                return toLogin(p, status);
+                return toLogin(p);
             }
             Session s = session.get();
             requireOwnerOfDedicatedApp(p.client(), s.userId());
-            if (p.client().trusted()) {
-                // transparent authorization: no page, but the grant is recorded so the user sees it
-                return consents.grant(s.userId(), p.client().clientId(), p.request().scopes())
-                        .flatMap(v -> deliver(p, s, status, framed));
-            }
-            return consents.find(s.userId(), p.client().clientId()).flatMap(grant -> {
-                boolean remembered = grant.isPresent() && grant.get().covers(p.request().scopes());
-                if (remembered && !p.request().prompts("consent")) {
-                    return consents.touch(s.userId(), p.client().clientId()).flatMap(v -> deliver(p, s, status, framed));
-                }
-                // OpenID Connect Core §3.1.2.6
-                if (p.request().prompts("none")) {
-                    throw OAuthException.of(OAuthError.CONSENT_REQUIRED, "The user has not approved this request");
-                }
-                return keep(p).map(id -> Html.redirect(links.consent(id), status));
-            });
-        }).onFailure(OAuthException.class).recoverWithUni(e -> fail(p, (OAuthException) e, userId, status));
+            return p.client().trusted() ? transparently(p, s, framed) : withConsent(p, s, framed);
+        }).onFailure(OAuthException.class).recoverWithUni(e -> fail(p, (OAuthException) e, userId));
     }
 
     /** The user approved on the consent page. */
-    public Uni<Response> approve(Pending p, Session s, int status) {
+    public Uni<AuthorizationOutcome> approve(Pending p, Session s) {
         return Uni.createFrom().deferred(() -> {
             requireOwnerOfDedicatedApp(p.client(), s.userId());
             return consents.grant(s.userId(), p.client().clientId(), p.request().scopes())
                     .call(() -> audit.record("consent.granted", p.client().clientId(), s.userId(), s.userId(),
                             Map.of("scope", String.join(" ", p.request().scopes()))))
-                    .flatMap(v -> issueCode(p, s, status));
-        }).onFailure(OAuthException.class).recoverWithUni(e -> fail(p, (OAuthException) e, s.userId(), status));
+                    .flatMap(v -> issueCode(p, s));
+        }).onFailure(OAuthException.class).recoverWithUni(e -> fail(p, (OAuthException) e, s.userId()));
     }
 
     /** The user refused on the consent page (RFC 6749 §4.1.2.1 access_denied). */
-    public Uni<Response> deny(Pending p, Session s, int status) {
-        return fail(p, OAuthException.of(OAuthError.ACCESS_DENIED, "The user denied the request"), s.userId(), status);
+    public Uni<AuthorizationOutcome> deny(Pending p, Session s) {
+        return fail(p, OAuthException.of(OAuthError.ACCESS_DENIED, "The user denied the request"), s.userId());
     }
 
-    /** Ends the request with an error redirected to the client, recorded in the audit log. */
-    public Uni<Response> fail(Pending p, OAuthException e, String userId, int status) {
+    /** Ends the request with an error for the client, recorded in the audit log. */
+    private Uni<AuthorizationOutcome> fail(Pending p, OAuthException e, String userId) {
         audit.recordFailure("authorize." + e.error().code(), p.client().clientId(), userId, Map.of("reason", e.description()));
         AuthorizationRequest r = p.request();
-        return pending.delete(p.id()).map(v -> responses.error(r.effectiveRedirectUri(), e, r.state(), status));
+        return pending.delete(p.id()).map(v -> new Failure(r.effectiveRedirectUri(), e, r.state()));
     }
 
     /** prompt=login, or max_age exceeded (OpenID Connect Core §3.1.2.1). */
@@ -148,12 +138,12 @@ public class AuthorizationFlow {
         return r.maxAge() != null && System.currentTimeMillis() / 1000 - s.authTime() > r.maxAge();
     }
 
-    private Uni<Response> toLogin(Pending p, int status) {
+    private Uni<AuthorizationOutcome> toLogin(Pending p) {
         // OpenID Connect Core §3.1.2.6: prompt=none never shows a page
         if (p.request().prompts("none")) {
             throw OAuthException.of(OAuthError.LOGIN_REQUIRED, "The user is not signed in");
         }
-        return keep(p).map(id -> Html.redirect(links.login(id), status));
+        return keep(p).map(ShowLogin::new);
     }
 
     /**
@@ -166,6 +156,28 @@ public class AuthorizationFlow {
         }
     }
 
+    /** Transparent authorization: no page, but the grant is recorded so the user sees it. */
+    private Uni<AuthorizationOutcome> transparently(Pending p, Session s, boolean framed) {
+        return consents.grant(s.userId(), p.client().clientId(), p.request().scopes())
+                .flatMap(v -> deliver(p, s, framed));
+    }
+
+    /** A grant the user gave before and that covers the request, else the consent page. */
+    private Uni<AuthorizationOutcome> withConsent(Pending p, Session s, boolean framed) {
+        return consents.find(s.userId(), p.client().clientId())
+                .flatMap(grant -> grant.isPresent() && grant.get().covers(p.request().scopes()) && !p.request().prompts("consent")
+                        ? consents.touch(s.userId(), p.client().clientId()).flatMap(v -> deliver(p, s, framed))
+                        : askConsent(p));
+    }
+
+    private Uni<AuthorizationOutcome> askConsent(Pending p) {
+        // OpenID Connect Core §3.1.2.6
+        if (p.request().prompts("none")) {
+            throw OAuthException.of(OAuthError.CONSENT_REQUIRED, "The user has not approved this request");
+        }
+        return keep(p).map(ShowConsent::new);
+    }
+
     private Uni<String> keep(Pending p) {
         return p.id() != null ? Uni.createFrom().item(p.id()) : pending.save(p.request());
     }
@@ -176,24 +188,22 @@ public class AuthorizationFlow {
      * site; the page is only rendered inside an ancestor the response's policy allows, and only
      * its rendering continues to the code ({@link FramedContinuations}).
      */
-    private Uni<Response> deliver(Pending p, Session s, int status, boolean framed) {
+    private Uni<AuthorizationOutcome> deliver(Pending p, Session s, boolean framed) {
         if (!framed) {
-            return issueCode(p, s, status);
+            return issueCode(p, s);
         }
         return continuations.save(p.request(), s)
                 .call(id -> pending.delete(p.id()))
-                .flatMap(id -> Templates.framed(new Continuation(links.path("/oauth/authorize?" + AuthorizeEndpoint.CONTINUE + "=" + id)))
-                        .createUni())
-                .map(html -> Html.page(200, html));
+                .map(Framed::new);
     }
 
-    private Uni<Response> issueCode(Pending p, Session s, int status) {
+    private Uni<AuthorizationOutcome> issueCode(Pending p, Session s) {
         AuthorizationRequest r = p.request();
         AuthorizationCode code = new AuthorizationCode(r.clientId(), r.redirectUri(), r.effectiveRedirectUri(), r.scopes(),
                 r.nonce(), r.codeChallenge(), r.codeChallengeMethod(), s.userId(), s.authTime(), Secrets.randomHex(16),
                 System.currentTimeMillis() / 1000);
         return codes.issue(code, oauth.codeTtl())
                 .call(c -> pending.delete(p.id()))
-                .map(c -> responses.success(r.effectiveRedirectUri(), c, r.state(), status));
+                .map(c -> new Code(r.effectiveRedirectUri(), c, r.state()));
     }
 }

@@ -1,7 +1,8 @@
-package io.keyfair.authorize.authorize;
+package io.keyfair.authorize.authorization;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -14,13 +15,15 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import io.keyfair.authorize.authorize.AuthorizationFlow.Pending;
-import io.keyfair.authorize.page.ErrorPage;
+import io.keyfair.authorize.authorization.AuthorizationFlow.Pending;
+import io.keyfair.authorize.authorization.AuthorizationOutcome.Failure;
+import io.keyfair.authorize.page.Html;
+import io.keyfair.authorize.page.Page;
 import io.keyfair.authorize.page.PageException;
 import io.keyfair.authorize.page.SecurityHeaders;
+import io.keyfair.authorize.session.Session;
 import io.keyfair.authorize.session.Sessions;
 import io.keyfair.common.audit.AuditLog;
-import io.keyfair.common.client.ClientDirectory;
 import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.error.OAuthException;
 import io.smallrye.mutiny.Uni;
@@ -33,7 +36,7 @@ import io.smallrye.mutiny.Uni;
  * comes back here as `GET ?continue=<id>`.
  */
 @Path("/oauth/authorize")
-public class AuthorizeEndpoint {
+public class AuthorizeEndpoint implements Page {
 
     /** The parameter of a framed authorization's continuation: its id in {@link FramedContinuations}. */
     static final String CONTINUE = "continue";
@@ -42,20 +45,16 @@ public class AuthorizeEndpoint {
     private final AuthorizationFlow flow;
     private final AuthorizationResponses responses;
     private final FramedContinuations continuations;
-    private final ClientDirectory clients;
     private final Sessions sessions;
-    private final ErrorPage errorPage;
     private final AuditLog audit;
 
     AuthorizeEndpoint(AuthorizationRequestValidator validator, AuthorizationFlow flow, AuthorizationResponses responses,
-            FramedContinuations continuations, ClientDirectory clients, Sessions sessions, ErrorPage errorPage, AuditLog audit) {
+            FramedContinuations continuations, Sessions sessions, AuditLog audit) {
         this.validator = validator;
         this.flow = flow;
         this.responses = responses;
         this.continuations = continuations;
-        this.clients = clients;
         this.sessions = sessions;
-        this.errorPage = errorPage;
         this.audit = audit;
     }
 
@@ -75,16 +74,18 @@ public class AuthorizeEndpoint {
         return authorize(new AuthorizationParameters(List.of(uri.getQueryParameters(), form)), headers);
     }
 
+    /** Stage one decides where errors go: until there is a target they are pages (and audited). */
     private Uni<Response> authorize(AuthorizationParameters params, HttpHeaders headers) {
         return validator.target(params)
-                .flatMap(target -> validator.request(target, params)
-                        .flatMap(request -> sessions.find(headers)
-                                .flatMap(session -> flow.proceed(new Pending(null, request, target.client()), session, false,
-                                        AuthorizationFlow.AFTER_GET, framed(headers))))
-                        .onFailure(OAuthException.class).recoverWithItem(e -> redirectError(target, (OAuthException) e))
-                        .map(response -> framing(target.client(), response)))
-                .onFailure(PageException.class).invoke(e -> auditRejected(params, e))
-                .onFailure().recoverWithUni(errorPage::from);
+                .flatMap(target -> respond(target.client(), outcome(target, params, headers)))
+                .onFailure(PageException.class).invoke(e -> auditRejected(params, e));
+    }
+
+    /** Stage two, then the flow; from here on the client's errors are redirected to it. */
+    private Uni<AuthorizationOutcome> outcome(Target target, AuthorizationParameters params, HttpHeaders headers) {
+        return validator.request(target, params)
+                .flatMap(request -> proceed(new Pending(null, request, target.client()), headers))
+                .onFailure(OAuthException.class).recoverWithItem(e -> refused(target, (OAuthException) e));
     }
 
     /**
@@ -93,22 +94,24 @@ public class AuthorizeEndpoint {
      */
     private Uni<Response> resume(String id, HttpHeaders headers) {
         return sessions.find(headers)
-                .flatMap(session -> {
-                    if (session.isEmpty()) {
-                        throw PageException.requestExpired();
-                    }
-                    return continuations.take(id, session.get()).flatMap(request -> {
-                        AuthorizationRequest r = request.orElseThrow(PageException::requestExpired);
-                        return clients.find(r.clientId()).flatMap(client -> {
-                            // the app may have been suspended since the page was sent
-                            ClientRecord c = client.filter(ClientRecord::isApproved).orElseThrow(() -> PageException.badRequest(
-                                    "The app that sent you here is no longer allowed to sign people in."));
-                            return flow.proceed(new Pending(null, r, c), session, false, AuthorizationFlow.AFTER_GET)
-                                    .map(response -> framing(c, response));
-                        });
-                    });
-                })
-                .onFailure().recoverWithUni(errorPage::from);
+                .map(session -> session.orElseThrow(PageException::requestExpired))
+                .flatMap(session -> resume(id, session));
+    }
+
+    private Uni<Response> resume(String id, Session session) {
+        return continuations.take(id, session)
+                .map(request -> request.orElseThrow(PageException::requestExpired))
+                .flatMap(request -> flow.withClient(null, request))
+                .flatMap(p -> respond(p.client(), flow.proceed(p, Optional.of(session), false)));
+    }
+
+    private Uni<AuthorizationOutcome> proceed(Pending p, HttpHeaders headers) {
+        return sessions.find(headers).flatMap(session -> flow.proceed(p, session, false, framed(headers)));
+    }
+
+    /** The outcome as a response (302: both methods answer the client's request, not a form of ours). */
+    private Uni<Response> respond(ClientRecord client, Uni<AuthorizationOutcome> outcome) {
+        return outcome.flatMap(o -> responses.of(o, Html.AFTER_GET)).map(response -> framing(client, response));
     }
 
     /** Fetch Metadata: the browser loads this request into a frame. */
@@ -117,9 +120,9 @@ public class AuthorizeEndpoint {
         return "iframe".equalsIgnoreCase(destination) || "frame".equalsIgnoreCase(destination);
     }
 
-    private Response redirectError(Target target, OAuthException e) {
+    private AuthorizationOutcome refused(Target target, OAuthException e) {
         audit.recordFailure("authorize." + e.error().code(), target.client().clientId(), null, Map.of("reason", e.description()));
-        return responses.error(target.effectiveRedirectUri(), e, target.state(), AuthorizationFlow.AFTER_GET);
+        return new Failure(target.effectiveRedirectUri(), e, target.state());
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.keyfair.authorize.consent;
+package io.keyfair.authorize.authorization;
 
 import java.util.List;
 import java.util.Optional;
