@@ -15,11 +15,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import io.keyfair.common.admin.AdminTimes;
+import io.keyfair.common.admin.Paging;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.connection.Connections;
 import io.keyfair.common.error.OAuthException;
-import io.keyfair.registry.Paging;
-import io.keyfair.registry.connection.Times;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -85,7 +85,7 @@ public class AuditResource {
     private static Map<String, Object> event(Row r) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("id", Long.toString(r.getLong("id")));
-        e.put("time", Times.iso(r.getOffsetDateTime("occurred_at")));
+        e.put("time", AdminTimes.iso(r.getOffsetDateTime("occurred_at")));
         e.put("type", r.getString("type"));
         e.put("client_id", r.getString("client_id"));
         e.put("user_id", r.getString("user_id"));

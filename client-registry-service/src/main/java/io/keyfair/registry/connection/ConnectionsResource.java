@@ -17,12 +17,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.keyfair.common.admin.AdminCaller;
+import io.keyfair.common.admin.Paging;
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.connection.Connections;
 import io.keyfair.common.connection.Connections.Connection;
 import io.keyfair.common.error.OAuthException;
-import io.keyfair.registry.Paging;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.registry.client.Clients;
 import io.smallrye.mutiny.Multi;
@@ -110,26 +110,11 @@ public class ConnectionsResource {
     }
 
     private Map<String, Object> body(Connections.Page page, java.util.function.Function<String, String> nextUrl) {
-        List<Map<String, Object>> entries = page.connections().stream().map(ConnectionsResource::entry).toList();
+        List<Map<String, Object>> entries = page.connections().stream().map(Connection::json).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("connections", entries);
         body.put("next", page.nextCursor() == null ? null : nextUrl.apply(page.nextCursor()));
         return body;
-    }
-
-    /** One entry as the contract lists its members (times ISO 8601 UTC). */
-    public static Map<String, Object> entry(Connection c) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("user_id", c.userId());
-        e.put("username", c.username());
-        e.put("client_id", c.clientId());
-        e.put("client_name", c.clientName());
-        e.put("state", c.state());
-        e.put("scope", c.scope());
-        e.put("first_granted_at", Times.iso(c.firstGrantedAt()));
-        e.put("last_used_at", Times.iso(c.lastUsedAt()));
-        e.put("refresh_expires_at", Times.iso(c.refreshExpiresAt()));
-        return e;
     }
 
     private String nextUrl(String clientId, String state, int limit, String cursor) {

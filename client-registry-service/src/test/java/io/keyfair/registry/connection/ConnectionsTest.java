@@ -38,6 +38,9 @@ class ConnectionsTest {
     @Inject
     AdminTokens tokens;
 
+    @Inject
+    ConnectionMetrics metrics;
+
     private Response get(String path) {
         return given().auth().oauth2(tokens.admin()).when().get(path);
     }
@@ -186,5 +189,29 @@ class ConnectionsTest {
         get("/admin/clients/" + client + "/connections?state=revoked").then().body("connections", hasSize(3));
         given().auth().oauth2(tokens.admin()).when().post("/admin/clients/" + client + "/connections/revoke")
                 .then().statusCode(200).body("revoked", equalTo(0));
+    }
+
+    @Test
+    void prometheusCountsConnectionsByStateWithoutPerClientLabels() throws SQLException {
+        String client = approvedClient();
+        connect(client, "1 hour", "30 days", null);
+        metrics.refreshNow().await().atMost(java.time.Duration.ofSeconds(10));
+        long before = gauge("active");
+        connect(client, "1 hour", "30 days", null);
+        metrics.refreshNow().await().atMost(java.time.Duration.ofSeconds(10));
+
+        assertEquals(before + 1, gauge("active"));
+        String scrape = given().when().get("/q/metrics").asString();
+        for (String state : List.of("active", "idle", "reauth_required", "revoked", "suspended")) {
+            assertTrue(scrape.contains("keyfair_connections{state=\"" + state + "\"}"), state);
+        }
+        assertTrue(scrape.lines().filter(l -> l.startsWith("keyfair_connections{")).noneMatch(l -> l.contains("client")),
+                "no per-client labels");
+    }
+
+    private static long gauge(String state) {
+        String prefix = "keyfair_connections{state=\"" + state + "\"} ";
+        return given().when().get("/q/metrics").asString().lines().filter(l -> l.startsWith(prefix))
+                .map(l -> (long) Double.parseDouble(l.substring(prefix.length()).trim())).findFirst().orElseThrow();
     }
 }

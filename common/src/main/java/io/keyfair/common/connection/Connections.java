@@ -3,12 +3,15 @@ package io.keyfair.common.connection;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.keyfair.common.admin.AdminTimes;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Uni;
@@ -46,10 +49,10 @@ public class Connections {
     /** The states, as the contract spells them. */
     public static final List<String> STATES = List.of("active", "idle", "reauth_required", "revoked", "suspended");
 
-    /** $1 = active window in seconds; the caller adds its own where clause on `k`. */
+    /** $1 = active window in seconds; the caller picks the columns and adds its own where clause on `k`. */
     private static final String SELECT = """
-            select * from (
-              select k.user_id::text as user_id, u.username, k.client_id, c.client_name, k.scope,
+            select %s from (
+              select k.user_id::text as user_id, u.username, k.client_id, c.client_name, c.logo_uri, k.scope,
                      k.first_granted_at, greatest(f.last_used, k.last_used_at) as last_used_at, f.refresh_expires_at,
                      case when c.status = 'suspended' then 'suspended'
                           when k.revoked_at is not null then 'revoked'
@@ -68,13 +71,16 @@ public class Connections {
                       where r.user_id = k.user_id and r.client_id = k.client_id) f on true
                where %s) s""";
 
+    /** Every connection counted by state (for the `keyfair_connections` gauge). */
+    private static final String COUNTS = SELECT.formatted("state, count(*) as n", "true") + " group by state";
+
     /** $2 client, $3 state or null, $4 cursor (user id) or null, $5 limit + 1. */
-    private static final String OF_CLIENT = SELECT.formatted("k.client_id = $2")
+    private static final String OF_CLIENT = SELECT.formatted("*", "k.client_id = $2")
             + " where ($3::text is null or state = $3) and ($4::uuid is null or user_id::uuid > $4::uuid)"
             + " order by user_id::uuid limit $5";
 
     /** $2 user, $3 state or null, $4 cursor (client id) or null, $5 limit + 1. */
-    private static final String OF_USER = SELECT.formatted("k.user_id = $2::uuid")
+    private static final String OF_USER = SELECT.formatted("*", "k.user_id = $2::uuid")
             + " where ($3::text is null or state = $3) and ($4::text is null or client_id > $4)"
             + " order by client_id limit $5";
 
@@ -83,8 +89,23 @@ public class Connections {
      *
      * @param refreshExpiresAt when its last live refresh token expires, or null when none lives
      */
-    public record Connection(String userId, String username, String clientId, String clientName, String state, String scope,
-            OffsetDateTime firstGrantedAt, OffsetDateTime lastUsedAt, OffsetDateTime refreshExpiresAt) {
+    public record Connection(String userId, String username, String clientId, String clientName, String logoUri, String state,
+            String scope, OffsetDateTime firstGrantedAt, OffsetDateTime lastUsedAt, OffsetDateTime refreshExpiresAt) {
+
+        /** The entry of the admin API's connection lists, members as the contract names them. */
+        public Map<String, Object> json() {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("user_id", userId);
+            e.put("username", username);
+            e.put("client_id", clientId);
+            e.put("client_name", clientName);
+            e.put("state", state);
+            e.put("scope", scope);
+            e.put("first_granted_at", AdminTimes.iso(firstGrantedAt));
+            e.put("last_used_at", AdminTimes.iso(lastUsedAt));
+            e.put("refresh_expires_at", AdminTimes.iso(refreshExpiresAt));
+            return e;
+        }
     }
 
     /** A page of connections, and the cursor of the next one (null on the last). */
@@ -107,6 +128,18 @@ public class Connections {
     /** A user's connections, ordered by client id; `cursor` is the last client id of the previous page. */
     public Uni<Page> ofUser(String userId, Optional<String> state, Optional<String> cursor, int limit) {
         return page(OF_USER, userId, state, cursor, limit, Connection::clientId);
+    }
+
+    /** How many connections are in each state now; states without any are 0. */
+    public Uni<Map<String, Long>> countByState() {
+        return pool.preparedQuery(COUNTS).execute(Tuple.of((double) config.activeWindow().toSeconds())).map(rows -> {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            STATES.forEach(state -> counts.put(state, 0L));
+            for (Row r : rows) {
+                counts.put(r.getString("state"), r.getLong("n"));
+            }
+            return counts;
+        });
     }
 
     /** Whether the user ever granted the client anything (live or removed). */
@@ -135,7 +168,7 @@ public class Connections {
             List<Connection> found = new ArrayList<>();
             for (Row r : rows) {
                 found.add(new Connection(r.getString("user_id"), r.getString("username"), r.getString("client_id"),
-                        r.getString("client_name"), r.getString("state"), r.getString("scope"),
+                        r.getString("client_name"), r.getString("logo_uri"), r.getString("state"), r.getString("scope"),
                         r.getOffsetDateTime("first_granted_at"), r.getOffsetDateTime("last_used_at"),
                         r.getOffsetDateTime("refresh_expires_at")));
             }

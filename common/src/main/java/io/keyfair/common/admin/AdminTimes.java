@@ -1,4 +1,4 @@
-package io.keyfair.registry.connection;
+package io.keyfair.common.admin;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -6,9 +6,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 /** Times in the admin API: ISO 8601 in UTC, to the second (`2026-11-30T20:15:03Z`), or null. */
-public final class Times {
+public final class AdminTimes {
 
-    private Times() {
+    private AdminTimes() {
     }
 
     public static String iso(OffsetDateTime time) {

@@ -1,4 +1,4 @@
-package io.keyfair.registry;
+package io.keyfair.common.admin;
 
 import io.keyfair.common.error.OAuthException;
 
