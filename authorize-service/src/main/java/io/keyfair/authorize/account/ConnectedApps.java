@@ -1,5 +1,6 @@
 package io.keyfair.authorize.account;
 
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,10 +36,12 @@ public class ConnectedApps {
 
     private final Pool pool;
     private final AccountConfig config;
+    private final Clock clock;
 
-    ConnectedApps(Pool pool, AccountConfig config) {
+    ConnectedApps(Pool pool, AccountConfig config, Clock clock) {
         this.pool = pool;
         this.config = config;
+        this.clock = clock;
     }
 
     public Uni<List<ConnectedApp>> of(String userId) {
@@ -60,7 +63,7 @@ public class ConnectedApps {
         if ("suspended".equals(clientStatus)) {
             return "suspended";
         }
-        if (lastUsed != null && lastUsed.toInstant().isAfter(java.time.Instant.now().minus(config.activeWindow()))) {
+        if (lastUsed != null && lastUsed.toInstant().isAfter(clock.instant().minus(config.activeWindow()))) {
             return "active";
         }
         boolean hadRefreshTokens = families != null && families > 0;
