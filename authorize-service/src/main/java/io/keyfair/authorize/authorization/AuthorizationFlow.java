@@ -1,5 +1,6 @@
 package io.keyfair.authorize.authorization;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,9 +51,10 @@ public class AuthorizationFlow {
     private final AuthorizationCodes codes;
     private final OAuthConfig oauth;
     private final AuditLog audit;
+    private final Clock clock;
 
     AuthorizationFlow(PendingRequests pending, FramedContinuations continuations, Consents consents, ClientDirectory clients,
-            AuthorizationCodes codes, OAuthConfig oauth, AuditLog audit) {
+            AuthorizationCodes codes, OAuthConfig oauth, AuditLog audit, Clock clock) {
         this.pending = pending;
         this.continuations = continuations;
         this.consents = consents;
@@ -60,6 +62,7 @@ public class AuthorizationFlow {
         this.codes = codes;
         this.oauth = oauth;
         this.audit = audit;
+        this.clock = clock;
     }
 
     /** The request waiting in {@link PendingRequests} under this id, with its client; a page when there is none. */
@@ -131,11 +134,11 @@ public class AuthorizationFlow {
     }
 
     /** prompt=login, or max_age exceeded (OpenID Connect Core §3.1.2.1). */
-    private static boolean reauthenticationAsked(AuthorizationRequest r, Session s) {
+    private boolean reauthenticationAsked(AuthorizationRequest r, Session s) {
         if (r.prompts("login")) {
             return true;
         }
-        return r.maxAge() != null && System.currentTimeMillis() / 1000 - s.authTime() > r.maxAge();
+        return r.maxAge() != null && clock.instant().getEpochSecond() - s.authTime() > r.maxAge();
     }
 
     private Uni<AuthorizationOutcome> toLogin(Pending p) {
@@ -201,7 +204,7 @@ public class AuthorizationFlow {
         AuthorizationRequest r = p.request();
         AuthorizationCode code = new AuthorizationCode(r.clientId(), r.redirectUri(), r.effectiveRedirectUri(), r.scopes(),
                 r.nonce(), r.codeChallenge(), r.codeChallengeMethod(), s.userId(), s.authTime(), Secrets.randomHex(16),
-                System.currentTimeMillis() / 1000);
+                clock.instant().getEpochSecond());
         return codes.issue(code, oauth.codeTtl())
                 .call(c -> pending.delete(p.id()))
                 .map(c -> new Code(r.effectiveRedirectUri(), c, r.state()));

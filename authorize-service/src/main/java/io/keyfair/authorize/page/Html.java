@@ -3,6 +3,8 @@ package io.keyfair.authorize.page;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
+import io.keyfair.common.http.NoStore;
+
 /** HTML responses: never cached (they carry CSRF tokens and personal data). */
 public final class Html {
 
@@ -18,17 +20,13 @@ public final class Html {
 
     /** A page with the given status; each non-null `Set-Cookie` value is sent. */
     public static Response page(int status, String html, String... setCookies) {
-        Response.ResponseBuilder b = Response.status(status).type(TYPE).entity(html)
-                .header("Cache-Control", "no-store")
-                .header("Pragma", "no-cache");
+        Response.ResponseBuilder b = NoStore.status(status).type(TYPE).entity(html);
         return withCookies(b, setCookies).build();
     }
 
     /** A redirect ({@link #AFTER_GET} or {@link #AFTER_POST}); each non-null `Set-Cookie` value is sent. */
     public static Response redirect(String location, int status, String... setCookies) {
-        Response.ResponseBuilder b = Response.status(status).header(HttpHeaders.LOCATION, location)
-                .header("Cache-Control", "no-store")
-                .header("Pragma", "no-cache");
+        Response.ResponseBuilder b = NoStore.status(status).header(HttpHeaders.LOCATION, location);
         return withCookies(b, setCookies).build();
     }
 

@@ -1,5 +1,6 @@
 package io.keyfair.authorize.session;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -61,9 +62,10 @@ public class Sessions {
     private final SessionConfig config;
     private final SessionCookie cookie;
     private final Pool pool;
+    private final Clock clock;
 
     Sessions(ReactiveRedisDataSource redis, RedisKeys keys, ObjectMapper json, SessionConfig config, SessionCookie cookie,
-            Pool pool) {
+            Pool pool, Clock clock) {
         this.redis = redis;
         this.values = redis.value(String.class);
         this.sets = redis.set(String.class);
@@ -72,11 +74,12 @@ public class Sessions {
         this.config = config;
         this.cookie = cookie;
         this.pool = pool;
+        this.clock = clock;
     }
 
     /** Starts a session for a user who just logged in. */
     public Uni<Session> start(String userId) {
-        Session session = new Session(Secrets.randomHex(32), userId, System.currentTimeMillis() / 1000);
+        Session session = new Session(Secrets.randomHex(32), userId, clock.instant().getEpochSecond());
         String data;
         try {
             data = json.writeValueAsString(new Stored(session.userId(), session.authTime()));
@@ -155,7 +158,7 @@ public class Sessions {
 
     /** Idle timeout, cut short by the absolute one. */
     private Duration ttlFor(Session s) {
-        long left = s.authTime() + config.maxAge().toSeconds() - System.currentTimeMillis() / 1000;
+        long left = s.authTime() + config.maxAge().toSeconds() - clock.instant().getEpochSecond();
         return Duration.ofSeconds(Math.min(left, config.idleTimeout().toSeconds()));
     }
 

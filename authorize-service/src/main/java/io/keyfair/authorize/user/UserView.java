@@ -1,6 +1,5 @@
 package io.keyfair.authorize.user;
 
-import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -27,10 +26,9 @@ public record UserView(
         @JsonProperty("created_at") long createdAt,
         @JsonProperty("updated_at") long updatedAt) {
 
-    static UserView of(UserEntity u) {
-        return new UserView(u.id.toString(), u.username, u.email, u.emailVerified, u.name, u.sellerVerified,
-                u.sellerSince == null ? null : u.sellerSince.toString(),
-                u.roles == null || u.roles.isBlank() ? List.of() : Arrays.asList(u.roles.trim().split(" +")),
-                u.createdAt.getEpochSecond(), u.updatedAt.getEpochSecond());
+    static UserView of(User u) {
+        return new UserView(u.id().toString(), u.username(), u.email(), u.emailVerified(), u.name(), u.sellerVerified(),
+                u.sellerSince() == null ? null : u.sellerSince().toString(), u.roles(),
+                u.createdAt().getEpochSecond(), u.updatedAt().getEpochSecond());
     }
 }

@@ -2,7 +2,6 @@ package io.keyfair.authorize.user;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 
@@ -25,7 +24,6 @@ import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.token.RevocationList;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 
 /**
  * `/admin/users`: the marketplace's accounts, managed with an admin-scope bearer token (checked
@@ -60,10 +58,9 @@ public class UsersAdmin {
         String actor = caller.clientId();
         return hasher.hash(in.password())
                 .flatMap(hash -> users.create(in, hash))
-                .onFailure(UsersAdmin::isUniqueViolation).transform(e -> Users.conflict())
-                .call(u -> audit.record("user.created", null, u.id.toString(), actor, Map.of("username", u.username)))
-                .map(u -> Response.status(201).entity(new CreatedUser(u.id.toString()))
-                        .header("Location", "/admin/users/" + u.id).build());
+                .call(u -> audit.record("user.created", null, u.id().toString(), actor, Map.of("username", u.username())))
+                .map(u -> Response.status(201).entity(new CreatedUser(u.id().toString()))
+                        .header("Location", "/admin/users/" + u.id()).build());
     }
 
     @GET
@@ -88,7 +85,6 @@ public class UsersAdmin {
         Uni<String> newHash = in.password() == null ? Uni.createFrom().nullItem() : hasher.hash(in.password());
         return newHash
                 .flatMap(hash -> users.update(uuid, in, hash))
-                .onFailure(UsersAdmin::isUniqueViolation).transform(e -> Users.conflict())
                 .map(u -> {
                     if (u == null) {
                         throw notFound();
@@ -96,9 +92,9 @@ public class UsersAdmin {
                     return u;
                 })
                 // whoever signed in with the old password (perhaps the reason for the change) is out
-                .call(u -> in.password() == null ? Uni.createFrom().voidItem() : sessions.endAll(u.id.toString()))
+                .call(u -> in.password() == null ? Uni.createFrom().voidItem() : sessions.endAll(u.id().toString()))
                 // the field names only: never the values (a password above all)
-                .call(u -> audit.record("user.updated", null, u.id.toString(), actor, Map.of("fields", new TreeSet<>(in.given()).toString())))
+                .call(u -> audit.record("user.updated", null, u.id().toString(), actor, Map.of("fields", new TreeSet<>(in.given()).toString())))
                 .map(UserView::of);
     }
 
@@ -133,15 +129,5 @@ public class UsersAdmin {
 
     private static OAuthException notFound() {
         return OAuthException.notFound("No such user");
-    }
-
-    private static boolean isUniqueViolation(Throwable e) {
-        Set<Throwable> seen = new java.util.HashSet<>();
-        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

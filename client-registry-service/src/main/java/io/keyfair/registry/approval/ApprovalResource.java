@@ -1,6 +1,6 @@
 package io.keyfair.registry.approval;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,15 +42,17 @@ public class ApprovalResource {
     private final RevocationList revocations;
     private final AdminClientConfig adminClient;
     private final AdminCaller caller;
+    private final Clock clock;
 
     ApprovalResource(Pool pool, Clients clients, ClientEvents events, RevocationList revocations,
-            AdminClientConfig adminClient, AdminCaller caller) {
+            AdminClientConfig adminClient, AdminCaller caller, Clock clock) {
         this.pool = pool;
         this.clients = clients;
         this.events = events;
         this.revocations = revocations;
         this.adminClient = adminClient;
         this.caller = caller;
+        this.clock = clock;
     }
 
     @POST
@@ -92,7 +94,7 @@ public class ApprovalResource {
                                         "A " + from.value() + " client cannot be " + step.verb);
                             }
                             detail.put("from", from.value());
-                            return clients.updateStatus(tx, client, step.target, reason, Instant.now().truncatedTo(ChronoUnit.MICROS));
+                            return clients.updateStatus(tx, client, step.target, reason, clock.instant().truncatedTo(ChronoUnit.MICROS));
                         })
                         // cut the tokens off before the commit, so a failure leaves them cut off
                         .call(client -> cutsTokens(step, unchanged) ? revocations.revokeAllOfClient(id, "client_suspended") : Uni.createFrom().voidItem()))

@@ -1,5 +1,6 @@
 package io.keyfair.registry.client;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -22,11 +23,13 @@ public class ClientRegistrar {
     private final Pool pool;
     private final Clients clients;
     private final ClientEvents events;
+    private final Clock clock;
 
-    ClientRegistrar(Pool pool, Clients clients, ClientEvents events) {
+    ClientRegistrar(Pool pool, Clients clients, ClientEvents events, Clock clock) {
         this.pool = pool;
         this.clients = clients;
         this.events = events;
+        this.clock = clock;
     }
 
     /**
@@ -36,7 +39,7 @@ public class ClientRegistrar {
     public Uni<RegisteredClient> register(ClientMetadata metadata, ClientStatus status, String auditType, String actor) {
         String clientId = Secrets.newClientId();
         String secret = metadata.confidential() ? Secrets.newSecret() : null;
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         byte[] secretHash = secret == null ? null : Secrets.sha256(secret);
         return pool.withTransaction(tx -> clients.insert(tx, clientId, metadata, status, secretHash, now))
                 .call(() -> events.changed(auditType, clientId, actor, Map.of(

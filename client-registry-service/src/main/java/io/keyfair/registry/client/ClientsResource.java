@@ -1,7 +1,7 @@
 package io.keyfair.registry.client;
 
 import java.net.URI;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +28,7 @@ import io.keyfair.common.admin.AdminCaller;
 import io.keyfair.common.client.ClientStatus;
 import io.keyfair.common.config.AdminClientConfig;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.http.NoStore;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.registry.JsonBody;
 import io.smallrye.mutiny.Uni;
@@ -58,10 +59,11 @@ public class ClientsResource {
     private final AdminClientConfig adminClient;
     private final AdminCaller caller;
     private final ObjectMapper mapper;
+    private final Clock clock;
 
     ClientsResource(Pool pool, Clients clients, ClientMetadataValidator validator, ClientRegistrar registrar,
             ClientEvents events, RevocationList revocations, AdminClientConfig adminClient, AdminCaller caller,
-            ObjectMapper mapper) {
+            ObjectMapper mapper, Clock clock) {
         this.pool = pool;
         this.clients = clients;
         this.validator = validator;
@@ -71,6 +73,7 @@ public class ClientsResource {
         this.adminClient = adminClient;
         this.caller = caller;
         this.mapper = mapper;
+        this.clock = clock;
     }
 
     /** 201 with the client, its secret and `status` (`approved` for a dedicated app, else `pending`). */
@@ -123,7 +126,7 @@ public class ClientsResource {
         return pool.withTransaction(tx -> clients.requireForUpdate(tx, id)
                         .flatMap(client -> validator.validate(merge(client.metadata(), patch))
                                 .flatMap(metadata -> clients.updateMetadata(tx, client, metadata,
-                                        Instant.now().truncatedTo(ChronoUnit.MICROS)))))
+                                        clock.instant().truncatedTo(ChronoUnit.MICROS)))))
                 .call(client -> events.changed("client.updated", id, actor, Map.of("members", List.copyOf(members(patch)))));
     }
 
@@ -164,10 +167,9 @@ public class ClientsResource {
     }
 
     private static Response created(RegisteredClient registered) {
-        return Response.created(URI.create("/admin/clients/" + registered.client().clientId()))
+        return NoStore.status(201)
+                .location(URI.create("/admin/clients/" + registered.client().clientId()))
                 .entity(registered)
-                .header("Cache-Control", "no-store")
-                .header("Pragma", "no-cache")
                 .build();
     }
 

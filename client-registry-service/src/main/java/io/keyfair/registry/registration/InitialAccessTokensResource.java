@@ -1,5 +1,6 @@
 package io.keyfair.registry.registration;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.jboss.logging.Logger;
 import io.keyfair.common.admin.AdminCaller;
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.http.NoStore;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.registry.JsonBody;
 import io.smallrye.mutiny.Uni;
@@ -33,11 +35,13 @@ public class InitialAccessTokensResource {
     private final InitialAccessTokens tokens;
     private final AuditLog audit;
     private final AdminCaller caller;
+    private final Clock clock;
 
-    InitialAccessTokensResource(InitialAccessTokens tokens, AuditLog audit, AdminCaller caller) {
+    InitialAccessTokensResource(InitialAccessTokens tokens, AuditLog audit, AdminCaller caller, Clock clock) {
         this.tokens = tokens;
         this.audit = audit;
         this.caller = caller;
+        this.clock = clock;
     }
 
     @POST
@@ -46,17 +50,13 @@ public class InitialAccessTokensResource {
         int expiresIn = given == null ? DEFAULT_EXPIRES_IN : given;
         String actor = caller.clientId();
         String token = Secrets.newSecret();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return tokens.add(Secrets.sha256(token), now, now.plusSeconds(expiresIn))
                 .call(() -> audit.record("initial_access_token.created", null, null, actor, Map.of("expires_in", expiresIn))
                         .onFailure().recoverWithItem(e -> {
                             LOG.errorf("audit event initial_access_token.created not written: %s", e.getMessage());
                             return null;
                         }))
-                .map(ignored -> Response.status(Response.Status.CREATED)
-                        .entity(new IssuedInitialAccessToken(token, expiresIn))
-                        .header("Cache-Control", "no-store")
-                        .header("Pragma", "no-cache")
-                        .build());
+                .map(ignored -> NoStore.status(201).entity(new IssuedInitialAccessToken(token, expiresIn)).build());
     }
 }

@@ -1,6 +1,6 @@
 package io.keyfair.registry.registration;
 
-import java.time.Instant;
+import java.time.Clock;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -11,10 +11,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-
 import io.keyfair.common.admin.AdminAuthorization;
 import io.keyfair.common.client.ClientStatus;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.http.NoStore;
 import io.keyfair.common.scope.Scope;
 import io.keyfair.common.scope.ScopeCatalog;
 import io.keyfair.common.secret.Secrets;
@@ -41,13 +41,15 @@ public class RegistrationResource {
     private final ClientMetadataValidator validator;
     private final ClientRegistrar registrar;
     private final ScopeCatalog catalog;
+    private final Clock clock;
 
     RegistrationResource(InitialAccessTokens tokens, ClientMetadataValidator validator, ClientRegistrar registrar,
-            ScopeCatalog catalog) {
+            ScopeCatalog catalog, Clock clock) {
         this.tokens = tokens;
         this.validator = validator;
         this.registrar = registrar;
         this.catalog = catalog;
+        this.clock = clock;
     }
 
     @POST
@@ -66,7 +68,7 @@ public class RegistrationResource {
     }
 
     private Uni<Void> checkInitialAccessToken(String token) {
-        return tokens.isLive(Secrets.sha256(token), Instant.now())
+        return tokens.isLive(Secrets.sha256(token), clock.instant())
                 .invoke(live -> {
                     if (!live) {
                         throw OAuthException.invalidToken("The initial access token is unknown or expired");
@@ -100,10 +102,6 @@ public class RegistrationResource {
     }
 
     private static Response created(RegisteredClient registered) {
-        return Response.status(Response.Status.CREATED)
-                .entity(registered)
-                .header("Cache-Control", "no-store")
-                .header("Pragma", "no-cache")
-                .build();
+        return NoStore.status(201).entity(registered).build();
     }
 }

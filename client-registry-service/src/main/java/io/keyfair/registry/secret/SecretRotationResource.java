@@ -1,5 +1,6 @@
 package io.keyfair.registry.secret;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import io.keyfair.common.admin.AdminCaller;
 import io.keyfair.common.config.AdminClientConfig;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.http.NoStore;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.registry.JsonBody;
 import io.keyfair.registry.client.ClientEvents;
@@ -39,13 +41,16 @@ public class SecretRotationResource {
     private final ClientEvents events;
     private final AdminClientConfig adminClient;
     private final AdminCaller caller;
+    private final Clock clock;
 
-    SecretRotationResource(Pool pool, Clients clients, ClientEvents events, AdminClientConfig adminClient, AdminCaller caller) {
+    SecretRotationResource(Pool pool, Clients clients, ClientEvents events, AdminClientConfig adminClient, AdminCaller caller,
+            Clock clock) {
         this.pool = pool;
         this.clients = clients;
         this.events = events;
         this.adminClient = adminClient;
         this.caller = caller;
+        this.clock = clock;
     }
 
     @POST
@@ -59,7 +64,7 @@ public class SecretRotationResource {
         }
         String actor = caller.clientId();
         String secret = Secrets.newSecret();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant previousExpiresAt = previousTtl > 0 ? now.plusSeconds(previousTtl) : null;
         return pool.withTransaction(tx -> clients.requireForUpdate(tx, id)
                         .invoke(client -> {
@@ -69,10 +74,8 @@ public class SecretRotationResource {
                         })
                         .call(() -> clients.rotateSecret(tx, id, Secrets.sha256(secret), previousExpiresAt, now)))
                 .call(() -> events.changed("client.secret_rotated", id, actor, Map.of("previous_secret_ttl", previousTtl)))
-                .map(ignored -> Response.ok(new RotatedSecret(id, secret,
-                                previousExpiresAt == null ? null : previousExpiresAt.getEpochSecond()))
-                        .header("Cache-Control", "no-store")
-                        .header("Pragma", "no-cache")
+                .map(ignored -> NoStore.status(200)
+                        .entity(new RotatedSecret(id, secret, previousExpiresAt == null ? null : previousExpiresAt.getEpochSecond()))
                         .build());
     }
 }

@@ -63,13 +63,12 @@ public record ClientRecord(
         return status == ClientStatus.APPROVED;
     }
 
-    /** Whether the presented secret is the current one or a rotated one still in its overlap. */
-    public boolean secretMatches(String presented) {
+    /** Whether the presented secret is, {@code now}, the current one or a rotated one still in its overlap. */
+    public boolean secretMatches(String presented, Instant now) {
         if (presented == null) {
             return false;
         }
         byte[] digest = Secrets.sha256(presented);
-        Instant now = Instant.now();
         boolean matched = false;
         for (Secret s : secrets) {
             // check every digest, so the time taken does not say which one matched

@@ -8,7 +8,8 @@ import jakarta.ws.rs.core.Response;
  * Cache-Control response header field with a value of no-store in any response containing
  * tokens, credentials, or other sensitive information, as well as the Pragma response header
  * field with a value of no-cache". The OAuth JSON endpoints (token, revocation, introspection,
- * userinfo) and every OAuth error response (`ErrorMappers`) are built here.
+ * userinfo), every OAuth error response (`ErrorMappers`), the registry's answers that carry a
+ * secret or an initial access token, and authorize-service's pages are built here.
  */
 public final class NoStore {
 

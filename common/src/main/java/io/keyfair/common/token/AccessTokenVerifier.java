@@ -1,6 +1,7 @@
 package io.keyfair.common.token;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +38,14 @@ public class AccessTokenVerifier {
 
     private final JwksSource keys;
     private final OAuthConfig config;
+    private final Clock clock;
     private final Map<String, JwsSignatures> verifiers = new ConcurrentHashMap<>();
 
     /** @param crypto installs the fastest provider before any verifier is built */
-    AccessTokenVerifier(JwksSource keys, OAuthConfig config, CryptoProvider crypto) {
+    AccessTokenVerifier(JwksSource keys, OAuthConfig config, Clock clock, CryptoProvider crypto) {
         this.keys = keys;
         this.config = config;
+        this.clock = clock;
     }
 
     /** The verified token, or an {@link OAuthException#invalidToken} failure. */
@@ -86,7 +89,7 @@ public class AccessTokenVerifier {
             throw OAuthException.invalidToken("The access token is malformed");
         }
         // CONTRACT: a token is expired when now >= exp
-        if (System.currentTimeMillis() / 1000 >= claims.expiresAt) {
+        if (clock.millis() / 1000 >= claims.expiresAt) {
             throw OAuthException.invalidToken("The access token has expired");
         }
         if (claims.jti == null || claims.subject == null || claims.clientId == null) {

@@ -1,5 +1,6 @@
 package io.keyfair.common.token;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,12 +82,14 @@ public class RevocationList {
     private final Pool pool;
     private final RedisKeys keys;
     private final RevocationMirror mirror;
+    private final Clock clock;
 
-    RevocationList(ReactiveRedisDataSource redis, Pool pool, RedisKeys keys, RevocationMirror mirror) {
+    RevocationList(ReactiveRedisDataSource redis, Pool pool, RedisKeys keys, RevocationMirror mirror, Clock clock) {
         this.values = redis.value(String.class);
         this.pool = pool;
         this.keys = keys;
         this.mirror = mirror;
+        this.clock = clock;
     }
 
     /** Whether the access token was revoked in any of the ways above. One Redis round trip normally. */
@@ -148,7 +151,7 @@ public class RevocationList {
     /** Revokes one access token until it would have expired anyway. */
     public Uni<Void> revoke(String jti, long expiresAtEpochSeconds) {
         long expiresAt = expiresAtEpochSeconds * 1000 + 1000;
-        if (expiresAt <= System.currentTimeMillis()) {
+        if (expiresAt <= clock.millis()) {
             return Uni.createFrom().voidItem();
         }
         return pool.preparedQuery(UPSERT).execute(Tuple.of(JTI, jti, null, expiresAt))
@@ -166,13 +169,13 @@ public class RevocationList {
 
     /** Voids every token the client holds now: suspension or deletion. */
     public Uni<Void> revokeAllOfClient(String clientId, String reason) {
-        return cut(REVOKE_CLIENT, CLIENT, clientId, reason, System.currentTimeMillis(), keys.clientTokensRevokedBefore(clientId))
+        return cut(REVOKE_CLIENT, CLIENT, clientId, reason, clock.millis(), keys.clientTokensRevokedBefore(clientId))
                 .replaceWithVoid();
     }
 
     /** Voids every token the user holds now, with every client: the user is deleted. */
     public Uni<Void> revokeAllOfUser(String userId, String reason) {
-        return cut(REVOKE_USER, USER, userId, reason, System.currentTimeMillis(), keys.userTokensRevokedBefore(userId))
+        return cut(REVOKE_USER, USER, userId, reason, clock.millis(), keys.userTokensRevokedBefore(userId))
                 .replaceWithVoid();
     }
 
@@ -183,7 +186,7 @@ public class RevocationList {
      */
     public Uni<Boolean> removeConnection(String clientId, String userId, String reason) {
         UUID.fromString(userId); // only ids that can be a user's
-        long cutoff = System.currentTimeMillis();
+        long cutoff = clock.millis();
         Tuple args = Tuple.tuple().addValue(USER_CLIENT).addValue(clientId + ":" + userId).addValue(cutoff)
                 .addValue(cutoff + ACCESS_TOKEN_MEMORY.toMillis()).addValue(reason).addValue(clientId).addValue(userId);
         return pool.preparedQuery(REMOVE_CONNECTION).execute(args)
@@ -193,7 +196,7 @@ public class RevocationList {
 
     private Uni<RowSet<Row>> cut(String statement, String kind, String subject, String reason, Long cutoff, String key) {
         Tuple args = Tuple.tuple().addValue(kind).addValue(subject).addValue(cutoff)
-                .addValue(System.currentTimeMillis() + ACCESS_TOKEN_MEMORY.toMillis()).addValue(reason);
+                .addValue(clock.millis() + ACCESS_TOKEN_MEMORY.toMillis()).addValue(reason);
         return pool.preparedQuery(statement).execute(args).call(rows -> mirror(key, rows));
     }
 

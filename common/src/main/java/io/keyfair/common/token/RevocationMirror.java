@@ -1,5 +1,6 @@
 package io.keyfair.common.token;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,15 +75,17 @@ public class RevocationMirror {
     private final ReactiveRedisDataSource redis;
     private final Pool pool;
     private final RedisKeys keys;
+    private final Clock clock;
     private final AtomicBoolean rebuilding = new AtomicBoolean();
     private volatile long nextRebuildNanos;
     private volatile boolean trusted;
     private long sweepTimer = -1;
 
-    RevocationMirror(ReactiveRedisDataSource redis, Pool pool, RedisKeys keys) {
+    RevocationMirror(ReactiveRedisDataSource redis, Pool pool, RedisKeys keys, Clock clock) {
         this.redis = redis;
         this.pool = pool;
         this.keys = keys;
+        this.clock = clock;
     }
 
     void onStart(@Observes StartupEvent event, Vertx vertx) {
@@ -175,7 +178,7 @@ public class RevocationMirror {
      * refuses or does not answer, the epoch is dropped so that nobody trusts a mirror without it.
      */
     Uni<Void> apply(String key, String value, long expiresAtMillis) {
-        if (expiresAtMillis <= System.currentTimeMillis()) {
+        if (expiresAtMillis <= clock.millis()) {
             return Uni.createFrom().voidItem();
         }
         return redis.execute("SET", key, value, "PXAT", Long.toString(expiresAtMillis))

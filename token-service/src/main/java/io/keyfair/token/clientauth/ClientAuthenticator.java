@@ -2,6 +2,7 @@ package io.keyfair.token.clientauth;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -42,11 +43,13 @@ public class ClientAuthenticator {
     private final ClientDirectory clients;
     private final ClientAuthThrottle throttle;
     private final AuditLog audit;
+    private final Clock clock;
 
-    ClientAuthenticator(ClientDirectory clients, ClientAuthThrottle throttle, AuditLog audit) {
+    ClientAuthenticator(ClientDirectory clients, ClientAuthThrottle throttle, AuditLog audit, Clock clock) {
         this.clients = clients;
         this.throttle = throttle;
         this.audit = audit;
+        this.clock = clock;
     }
 
     /** @param basic whether the credentials came in an `Authorization: Basic` header */
@@ -114,7 +117,7 @@ public class ClientAuthenticator {
     }
 
     /** The registered client's checklist, in order; the first failed check is the reason. */
-    private static Outcome check(Credentials credentials, Optional<ClientRecord> found) {
+    private Outcome check(Credentials credentials, Optional<ClientRecord> found) {
         if (found.isEmpty()) {
             return new Refused("unknown_client", "unknown client");
         }
@@ -133,7 +136,7 @@ public class ClientAuthenticator {
         if (confidential && credentials.secret() == null) {
             return new Refused("missing_secret", "no client secret");
         }
-        if (confidential && !client.secretMatches(credentials.secret())) {
+        if (confidential && !client.secretMatches(credentials.secret(), clock.instant())) {
             return new Refused("invalid_secret", "wrong client secret");
         }
         // CONTRACT: pending, rejected and suspended clients get invalid_client

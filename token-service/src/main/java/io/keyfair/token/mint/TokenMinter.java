@@ -1,5 +1,6 @@
 package io.keyfair.token.mint;
 
+import java.time.Clock;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,10 +23,12 @@ public class TokenMinter {
 
     private final OAuthConfig config;
     private final TokenSigner signer;
+    private final Clock clock;
 
-    TokenMinter(OAuthConfig config, TokenSigner signer) {
+    TokenMinter(OAuthConfig config, TokenSigner signer, Clock clock) {
         this.config = config;
         this.signer = signer;
+        this.clock = clock;
     }
 
     /** An access token as issued: what it says, and its compact JWS. */
@@ -47,7 +50,7 @@ public class TokenMinter {
      * @param grantId the grant the token descends from; null for a token that is its own grant
      */
     public MintedAccessToken accessToken(ClientRecord client, String subject, List<String> scopes, String grantId) {
-        long now = System.currentTimeMillis() / 1000;
+        long now = clock.instant().getEpochSecond();
         long ttl = client.accessTokenTtl() != null ? client.accessTokenTtl() : config.accessTokenTtl().toSeconds();
         String jti = Secrets.randomHex(16);
         AccessToken token = new AccessToken(config.issuer(), config.accessTokenAudience(), subject, client.clientId(),
@@ -62,7 +65,7 @@ public class TokenMinter {
      * @param nonce the authorization request's nonce, or null
      */
     public String idToken(ClientRecord client, String userId, long authTime, String nonce, MintedAccessToken access) {
-        long now = System.currentTimeMillis() / 1000;
+        long now = clock.instant().getEpochSecond();
         return signer.sign(new IdToken(config.issuer(), userId, client.clientId(), now, now + access.lifetimeSeconds(),
                 authTime, nonce, IdToken.accessTokenHash(access.jwt()), client.signingAlgorithm()));
     }
