@@ -564,7 +564,7 @@ public class Report {
             if (!met) {
                 bounds.add("- **" + s.name() + " start-up**: ready " + s.readyAfter() + " ms after the JVM started (Quarkus: started in "
                         + orUnknown(s.startedIn()) + "), with JVM flags " + context.jvmFlags()
-                        + ". The start is class loading and linking, then the Hibernate boot in the two services that use it; deploy/local/up trains an AOT cache (JDK 25+) or a CDS archive for each service to skip most of it: check that the service started with one (-XX:AOTCache / -XX:SharedArchiveFile).");
+                        + ". The start is class loading and linking; deploy/local/up trains an AOT cache (JDK 25+) or a CDS archive for each service to skip most of it: check that the service started with one (-XX:AOTCache / -XX:SharedArchiveFile).");
             }
         }
     }
