@@ -30,6 +30,8 @@ public final class TestClients {
     private Integer accessTokenTtl;
     private int refreshGraceSeconds = 2;
     private boolean introspectionAllowed;
+    private Integer rateLimitClientCredentials;
+    private Integer rateLimitOther;
 
     private TestClients() {
     }
@@ -81,6 +83,13 @@ public final class TestClients {
         return this;
     }
 
+    /** The admin's `rate_limits`: requests per minute, null for the default. */
+    public TestClients rateLimits(Integer clientCredentials, Integer other) {
+        this.rateLimitClientCredentials = clientCredentials;
+        this.rateLimitOther = other;
+        return this;
+    }
+
     public TestClients accessTokenTtl(int seconds) {
         this.accessTokenTtl = seconds;
         return this;
@@ -92,11 +101,12 @@ public final class TestClients {
         pool.preparedQuery("""
                 insert into clients (client_id, client_name, redirect_uris, grant_types, scope, token_endpoint_auth_method,
                                      id_token_signed_response_alg, access_token_ttl, status, refresh_grace_seconds,
-                                     introspection_allowed)
-                values ($1, $2, $9, $3, $4, $5, $6, $7, $8, $10, $11)""")
+                                     introspection_allowed, rate_limit_client_credentials, rate_limit_other)
+                values ($1, $2, $9, $3, $4, $5, $6, $7, $8, $10, $11, $12, $13)""")
                 .execute(Tuple.tuple().addValue(id).addValue("Test app " + id).addValue(grantTypes).addValue(scope)
                         .addValue(authMethod).addValue(algorithm).addValue(accessTokenTtl).addValue(status)
-                        .addValue(REDIRECT_URI).addValue(refreshGraceSeconds).addValue(introspectionAllowed))
+                        .addValue(REDIRECT_URI).addValue(refreshGraceSeconds).addValue(introspectionAllowed)
+                        .addValue(rateLimitClientCredentials).addValue(rateLimitOther))
                 .await().atMost(WAIT);
         if (secret != null) {
             addSecret(pool, id, secret, null);
