@@ -14,6 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.testing.TestUsers;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
@@ -24,7 +26,7 @@ import io.restassured.specification.RequestSpecification;
  */
 public final class Browser {
 
-    public static final String ORIGIN = TestUsers.ISSUER;
+    public static final String ORIGIN = TestTokens.ISSUER;
     private static final Pattern FORM = Pattern.compile("<form\\b[^>]*>(.*?)</form>", Pattern.DOTALL);
     private static final Pattern ACTION = Pattern.compile("action=\"([^\"]*)\"");
     private static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.keyfair.common.secret.Secrets;
+import io.keyfair.common.testing.TestClients;
 
 /** Authorization requests for the tests. */
 public final class TestRequests {

@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -16,7 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.nimbusds.jose.jwk.JWK;
+
 import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.token.TokenSigner;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -27,7 +30,7 @@ import io.restassured.http.ContentType;
 class AdminAuthorizationTest {
 
     @Inject
-    AdminTokens tokens;
+    TokenSigner signer;
 
     @ParameterizedTest
     @ValueSource(strings = { "/admin/clients", "/admin/scopes", "/admin/clients/00000000000000000000000000000000" })
@@ -39,7 +42,7 @@ class AdminAuthorizationTest {
 
     @Test
     void noTokenCannotRegisterAClient() throws Exception {
-        Map<String, Object> metadata = TestClients.confidential();
+        Map<String, Object> metadata = Registrations.confidential();
         given().contentType(ContentType.JSON).body(metadata)
                 .when().post("/admin/clients")
                 .then().statusCode(401)
@@ -60,7 +63,7 @@ class AdminAuthorizationTest {
     @Test
     void tokenWithoutTheAdminScopeCannotIssueInitialAccessTokens() throws Exception {
         long before = TestRows.count("select count(*) from initial_access_tokens");
-        given().auth().oauth2(tokens.withScopes(List.of("openid"))).contentType(ContentType.JSON).body(Map.of("expires_in", 600))
+        given().auth().oauth2(TestTokens.admin().scope("openid").sign(signer)).contentType(ContentType.JSON).body(Map.of("expires_in", 600))
                 .when().post("/admin/initial-access-tokens")
                 .then().statusCode(403)
                 .body("error", equalTo("insufficient_scope"));
@@ -70,7 +73,7 @@ class AdminAuthorizationTest {
     @ParameterizedTest
     @ValueSource(strings = { "/admin/clients", "/admin/scopes" })
     void tokenWithoutTheAdminScopeGets403InsufficientScope(String path) {
-        given().auth().oauth2(tokens.withScopes(List.of("openid", "profile"))).when().get(path)
+        given().auth().oauth2(TestTokens.admin().scope("openid profile").sign(signer)).when().get(path)
                 .then().statusCode(403)
                 .header("WWW-Authenticate", containsString("insufficient_scope"))
                 .body("error", equalTo("insufficient_scope"));
@@ -79,7 +82,7 @@ class AdminAuthorizationTest {
     @ParameterizedTest
     @ValueSource(strings = { "/admin/clients", "/admin/scopes" })
     void expiredTokenGets401InvalidToken(String path) {
-        given().auth().oauth2(tokens.expired()).when().get(path)
+        given().auth().oauth2(TestTokens.admin().expired().sign(signer)).when().get(path)
                 .then().statusCode(401)
                 .header("WWW-Authenticate", containsString("error=\"invalid_token\""))
                 .body("error", equalTo("invalid_token"));
@@ -88,7 +91,8 @@ class AdminAuthorizationTest {
     @ParameterizedTest
     @ValueSource(strings = { "/admin/clients", "/admin/scopes" })
     void tokenSignedByAnUnknownKeyGets401InvalidToken(String path) throws Exception {
-        given().auth().oauth2(tokens.signedByUnknownKey()).when().get(path)
+        JWK stranger = TestTokens.strangerKey();
+        given().auth().oauth2(TestTokens.admin().signWith(stranger, stranger.getKeyID(), TokenSigner.ACCESS_TOKEN_TYPE)).when().get(path)
                 .then().statusCode(401)
                 .header("WWW-Authenticate", containsString("error=\"invalid_token\""))
                 .body("error", equalTo("invalid_token"));

@@ -9,7 +9,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import io.keyfair.common.testing.TestDatabase;
 
@@ -88,36 +87,11 @@ public final class TestRows {
         }
     }
 
-    /** A user row, as authorize-service would create it. */
-    public static UUID insertUser() throws SQLException {
-        UUID id = UUID.randomUUID();
-        try (Connection c = connect();
-                PreparedStatement s = c.prepareStatement("insert into users (id, username, password_hash) values (?, ?, 'x')")) {
-            s.setObject(1, id);
-            s.setString(2, "user-" + id);
-            s.executeUpdate();
-        }
-        return id;
-    }
-
     public static void insertInitialAccessToken(byte[] hash, Instant expiresAt) throws SQLException {
         try (Connection c = connect();
                 PreparedStatement s = c.prepareStatement("insert into initial_access_tokens (token_hash, expires_at) values (?, ?)")) {
             s.setBytes(1, hash);
             s.setTimestamp(2, Timestamp.from(expiresAt));
-            s.executeUpdate();
-        }
-    }
-
-    /** The bootstrap admin client's row, as token-service's start-up creates it. */
-    public static void ensureAdminClient() throws SQLException {
-        try (Connection c = connect();
-                PreparedStatement s = c.prepareStatement("""
-                        insert into clients (client_id, client_name, grant_types, scope, token_endpoint_auth_method, status, reason)
-                        values (?, 'Keyfair admin', 'client_credentials', 'admin', 'client_secret_basic', 'approved',
-                                'Bootstrap admin client')
-                        on conflict (client_id) do nothing""")) {
-            s.setString(1, AdminTokens.ADMIN_CLIENT_ID);
             s.executeUpdate();
         }
     }

@@ -11,7 +11,8 @@ import java.util.List;
 import io.keyfair.common.code.AuthorizationCode;
 import io.keyfair.common.code.AuthorizationCodes;
 import io.keyfair.common.secret.Secrets;
-import io.keyfair.token.TestClients.Created;
+import io.keyfair.common.testing.TestClients;
+import io.keyfair.common.testing.TestClients.Created;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 

@@ -16,10 +16,12 @@ import org.junit.jupiter.api.Test;
 
 import io.keyfair.common.redis.RedisKeys;
 import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.testing.TestUsers;
+import io.keyfair.common.testing.TestUsers.Created;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.common.token.RevocationMirror;
 import io.keyfair.common.token.TokenSigner;
-import io.keyfair.userinfo.TestUsers.Created;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -22,20 +21,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 
-import io.keyfair.common.keys.DevKeySet;
-import io.keyfair.common.keys.KeyRing;
 import io.keyfair.common.keys.SigningKeys;
 import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.testing.TestUsers;
+import io.keyfair.common.testing.TestUsers.Created;
 import io.keyfair.common.token.RevocationList;
-import io.keyfair.common.token.TokenClaims;
 import io.keyfair.common.token.TokenSigner;
 import io.keyfair.common.token.TokenType;
-import io.keyfair.userinfo.TestUsers.Created;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -147,7 +144,7 @@ class UserInfoRefusalTest {
     @Test
     void tokenSignedByAnUnknownKeyGivesInvalidToken() throws Exception {
         Created user = TestUsers.user().create(pool);
-        JWK stranger = KeyRing.parse(DevKeySet.generateJson()).active(JWSAlgorithm.RS256).orElseThrow().jwk();
+        JWK stranger = TestTokens.strangerKey();
         assertInvalidToken(get(TestTokens.forUser(user.id()).signWith(stranger, stranger.getKeyID(), TokenSigner.ACCESS_TOKEN_TYPE)));
     }
 
@@ -156,7 +153,7 @@ class UserInfoRefusalTest {
         Created user = TestUsers.user().create(pool);
         String genuine = validToken(user);
         String knownKid = com.nimbusds.jwt.SignedJWT.parse(genuine).getHeader().getKeyID();
-        JWK stranger = KeyRing.parse(DevKeySet.generateJson()).active(JWSAlgorithm.RS256).orElseThrow().jwk();
+        JWK stranger = TestTokens.strangerKey();
         assertInvalidToken(get(TestTokens.forUser(user.id()).signWith(stranger, knownKid, TokenSigner.ACCESS_TOKEN_TYPE)));
     }
 
@@ -177,29 +174,7 @@ class UserInfoRefusalTest {
         Created user = TestUsers.user().create(pool);
         long now = System.currentTimeMillis() / 1000;
         // an ID token: typ JWT, signed by our own key, with every claim an access token has
-        String idToken = signer.sign(new TokenClaims() {
-            @Override
-            public TokenType type() {
-                return TokenType.ID_TOKEN;
-            }
-
-            @Override
-            public JWSAlgorithm algorithm() {
-                return JWSAlgorithm.RS256;
-            }
-
-            @Override
-            public void writeClaims(JsonGenerator json) throws IOException {
-                json.writeStringField("iss", TestTokens.ISSUER);
-                json.writeStringField("sub", user.id());
-                json.writeStringField("aud", TestTokens.ISSUER);
-                json.writeStringField("client_id", "c");
-                json.writeStringField("scope", "openid");
-                json.writeNumberField("iat", now - 10);
-                json.writeNumberField("exp", now + 3600);
-                json.writeStringField("jti", "id-token");
-            }
-        });
+        String idToken = TestTokens.forUser(user.id()).clientId("c").lifetime(now - 10, now + 3600).signAs(TokenType.ID_TOKEN, signer);
         assertInvalidToken(get(idToken));
     }
 

@@ -21,12 +21,12 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.keyfair.authorize.Browser;
-import io.keyfair.authorize.TestClients;
-import io.keyfair.authorize.TestUsers;
 import io.keyfair.common.redis.RedisKeys;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.testing.TestUsers;
 import io.keyfair.common.token.RevocationList;
-import io.keyfair.common.token.TokenSigner;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,9 +42,6 @@ class AccountTest {
 
     @Inject
     Pool pool;
-
-    @Inject
-    TokenSigner signer;
 
     @Inject
     RevocationList revocations;
@@ -68,24 +65,24 @@ class AccountTest {
 
     @Test
     void withoutSessionTheAccountPageSendsToTheLoginPageAndBack() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response r = browser.get("/account/apps");
-        r.then().statusCode(302).header("Location", TestUsers.ISSUER + "/login?return=%2Faccount%2Fapps");
+        r.then().statusCode(302).header("Location", TestTokens.ISSUER + "/login?return=%2Faccount%2Fapps");
         Response login = browser.follow(r);
         login.then().statusCode(200).body(containsString("name=\"password\""));
         Response back = browser.login(login, user);
-        back.then().statusCode(303).header("Location", TestUsers.ISSUER + "/account/apps");
+        back.then().statusCode(303).header("Location", TestTokens.ISSUER + "/account/apps");
         browser.follow(back).then().statusCode(200).body(containsString(user.username()));
 
-        new Browser().get("/account").then().statusCode(302).header("Location", TestUsers.ISSUER + "/account/apps");
-        new Browser().get("/account/settings").then().statusCode(302).header("Location", startsWith(TestUsers.ISSUER + "/login?return="));
-        browser.get("/account/settings").then().statusCode(302).header("Location", TestUsers.ISSUER + "/account/apps");
+        new Browser().get("/account").then().statusCode(302).header("Location", TestTokens.ISSUER + "/account/apps");
+        new Browser().get("/account/settings").then().statusCode(302).header("Location", startsWith(TestTokens.ISSUER + "/login?return="));
+        browser.get("/account/settings").then().statusCode(302).header("Location", TestTokens.ISSUER + "/account/apps");
     }
 
     @Test
     void accountPageListsEveryConnectedAppWithItsRevokeForm() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         TestClients.Created a = TestClients.thirdParty().create(pool);
         TestClients.Created b = TestClients.thirdParty().trusted("").create(pool);
         TestClients.Created never = TestClients.thirdParty().create(pool);
@@ -114,7 +111,7 @@ class AccountTest {
 
     @Test
     void accountAppsAnswersJsonWhenAcceptPrefersIt() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         TestClients.Created client = TestClients.thirdParty().create(pool);
         Browser browser = new Browser();
         browser.authorizeThrough(params(client, "openid profile"), user, "approve");
@@ -130,7 +127,7 @@ class AccountTest {
 
     @Test
     void revokingAnAppRemovesTheGrantCutsItsTokensAndAsksForConsentAgain() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         TestClients.Created client = TestClients.thirdParty().create(pool);
         TestClients.Created other = TestClients.thirdParty().create(pool);
         Browser browser = new Browser();
@@ -141,7 +138,7 @@ class AccountTest {
         Response page = browser.get("/account/apps");
         Map<String, String> form = Browser.hidden(revokeForm(page.asString(), client.clientId()));
         Response r = browser.post("/account/apps/" + client.clientId() + "/revoke", form);
-        r.then().statusCode(303).header("Location", TestUsers.ISSUER + "/account/apps");
+        r.then().statusCode(303).header("Location", TestTokens.ISSUER + "/account/apps");
 
         assertFalse(grantLive(user.id(), client.clientId()), "consent revoked");
         assertTrue(grantLive(user.id(), other.clientId()), "the other app keeps its grant");
@@ -157,12 +154,12 @@ class AccountTest {
         assertNull(revokeForm(after, client.clientId()), "the app is gone from the list");
         assertNotNull(revokeForm(after, other.clientId()));
         browser.authorize(params(client, "openid profile"))
-                .then().statusCode(302).header("Location", startsWith(TestUsers.ISSUER + "/consent?req="));
+                .then().statusCode(302).header("Location", startsWith(TestTokens.ISSUER + "/consent?req="));
     }
 
     @Test
     void revokeWithoutTheCsrfTokenGives403AndKeepsTheGrant() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         TestClients.Created client = TestClients.thirdParty().create(pool);
         Browser browser = new Browser();
         browser.authorizeThrough(params(client, "openid"), user, "approve");
@@ -179,6 +176,6 @@ class AccountTest {
     void revokeWithoutSessionSendsToTheLoginPage() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
         new Browser().post("/account/apps/" + client.clientId() + "/revoke", Map.of("csrf", "1".repeat(64)))
-                .then().statusCode(303).header("Location", startsWith(TestUsers.ISSUER + "/login"));
+                .then().statusCode(303).header("Location", startsWith(TestTokens.ISSUER + "/login"));
     }
 }

@@ -20,10 +20,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.keyfair.authorize.Browser;
-import io.keyfair.authorize.TestClients;
-import io.keyfair.authorize.TestUsers;
 import io.keyfair.common.client.ClientChanges;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -61,7 +61,7 @@ class AuthorizeErrorsTest {
         assertNotNull(cb.get("error_description"));
         assertTrue(cb.get("error_description").matches("[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]+"), "RFC 6749 charset");
         assertEquals(sent.get("state"), cb.get("state"));
-        assertEquals(TestUsers.ISSUER, cb.get("iss"));
+        assertEquals(TestTokens.ISSUER, cb.get("iss"));
         assertNull(cb.get("code"));
         return cb;
     }
@@ -75,12 +75,12 @@ class AuthorizeErrorsTest {
     @Test
     void unknownClientGivesAnErrorPage() {
         assertErrorPage(new Browser().authorize(Map.of("response_type", "code", "client_id", "f".repeat(32),
-                "redirect_uri", TestClients.REDIRECT, "state", "s")));
+                "redirect_uri", TestClients.REDIRECT_URI, "state", "s")));
     }
 
     @Test
     void missingClientIdGivesAnErrorPage() {
-        assertErrorPage(new Browser().authorize(Map.of("response_type", "code", "redirect_uri", TestClients.REDIRECT)));
+        assertErrorPage(new Browser().authorize(Map.of("response_type", "code", "redirect_uri", TestClients.REDIRECT_URI)));
     }
 
     @Test
@@ -106,8 +106,8 @@ class AuthorizeErrorsTest {
         TestClients.Created client = TestClients.thirdParty().create(pool);
         assertErrorPage(new Browser().authorize(params(client, "openid", "redirect_uri", "https://evil.example/cb")));
         // exact match only: no prefix, no trailing slash, no extra query
-        assertErrorPage(new Browser().authorize(params(client, "openid", "redirect_uri", TestClients.REDIRECT + "/")));
-        assertErrorPage(new Browser().authorize(params(client, "openid", "redirect_uri", TestClients.REDIRECT + "?x=1")));
+        assertErrorPage(new Browser().authorize(params(client, "openid", "redirect_uri", TestClients.REDIRECT_URI + "/")));
+        assertErrorPage(new Browser().authorize(params(client, "openid", "redirect_uri", TestClients.REDIRECT_URI + "?x=1")));
         assertErrorPage(new Browser().authorize(params(client, "openid", "redirect_uri", "HTTP://127.0.0.1:9/cb")));
     }
 
@@ -207,7 +207,7 @@ class AuthorizeErrorsTest {
     void confidentialClientWithoutPkceIsAccepted() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
         new Browser().authorize(params(client, "openid", "code_challenge", null, "code_challenge_method", null))
-                .then().statusCode(302).header("Location", startsWith(TestUsers.ISSUER + "/login?req="));
+                .then().statusCode(302).header("Location", startsWith(TestTokens.ISSUER + "/login?req="));
     }
 
     @Test

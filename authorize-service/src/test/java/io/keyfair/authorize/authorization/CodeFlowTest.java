@@ -21,13 +21,13 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.keyfair.authorize.Browser;
-import io.keyfair.authorize.TestClients;
-import io.keyfair.authorize.TestUsers;
 import io.keyfair.common.code.AuthorizationCode;
 import io.keyfair.common.code.AuthorizationCodes;
 import io.keyfair.common.code.AuthorizationCodes.Redemption;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.common.token.TokenSigner;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.testing.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -43,9 +43,6 @@ class CodeFlowTest {
 
     @Inject
     Pool pool;
-
-    @Inject
-    TokenSigner signer;
 
     @Inject
     AuthorizationCodes codes;
@@ -64,12 +61,12 @@ class CodeFlowTest {
     @Test
     void loginThenConsentApprovedIssuesACodeBoundToTheRequest() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Map<String, String> p = params(client, "openid profile email");
 
         Response toLogin = browser.authorize(p);
-        toLogin.then().statusCode(302).header("Location", startsWith(TestUsers.ISSUER + "/login?req="));
+        toLogin.then().statusCode(302).header("Location", startsWith(TestTokens.ISSUER + "/login?req="));
         Response login = browser.follow(toLogin);
         login.then().statusCode(200).contentType(startsWith("text/html"))
                 .body(containsString("<form method=\"post\""))
@@ -79,7 +76,7 @@ class CodeFlowTest {
         assertNotNull(Browser.hidden(login.asString()).get("csrf"), "hidden CSRF input");
 
         Response toConsent = browser.login(login, user);
-        toConsent.then().statusCode(303).header("Location", startsWith(TestUsers.ISSUER + "/consent?req="));
+        toConsent.then().statusCode(303).header("Location", startsWith(TestTokens.ISSUER + "/consent?req="));
         Response consent = browser.follow(toConsent);
         consent.then().statusCode(200)
                 .body(containsString(client.name()))
@@ -96,7 +93,7 @@ class CodeFlowTest {
         done.then().statusCode(303).header("Location", startsWith(client.redirectUri() + "?"));
         Map<String, String> cb = Browser.callback(done);
         assertEquals(p.get("state"), cb.get("state"));
-        assertEquals(TestUsers.ISSUER, cb.get("iss"));
+        assertEquals(TestTokens.ISSUER, cb.get("iss"));
         assertTrue(cb.get("code").length() >= 32, "at least 128 bits");
 
         AuthorizationCode bound = redeem(cb.get("code"));
@@ -116,13 +113,13 @@ class CodeFlowTest {
     @Test
     void denyRedirectsWithAccessDeniedStateAndIssAndNoCode() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Map<String, String> p = params(client, "openid profile");
         Map<String, String> cb = new Browser().authorizeThrough(p, user, "deny");
         assertEquals("access_denied", cb.get("error"));
         assertNotNull(cb.get("error_description"));
         assertEquals(p.get("state"), cb.get("state"));
-        assertEquals(TestUsers.ISSUER, cb.get("iss"));
+        assertEquals(TestTokens.ISSUER, cb.get("iss"));
         assertNull(cb.get("code"));
         assertNull(consentRow(user.id(), client.clientId()), "nothing was granted");
     }
@@ -130,7 +127,7 @@ class CodeFlowTest {
     @Test
     void rememberedConsentSkipsLoginAndConsentInTheSameSession() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         assertNotNull(browser.authorizeThrough(params(client, "openid profile"), user, "approve").get("code"));
 
@@ -145,7 +142,7 @@ class CodeFlowTest {
     @Test
     void rememberedConsentSkipsConsentAfterANewLogin() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         new Browser().authorizeThrough(params(client, "openid profile"), user, "approve");
 
         Browser other = new Browser();
@@ -158,7 +155,7 @@ class CodeFlowTest {
     @Test
     void aScopeNotGrantedBeforeAsksAgainAndShowsOnlyItAsNew() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         browser.authorizeThrough(params(client, "openid profile"), user, "approve");
 
@@ -180,17 +177,17 @@ class CodeFlowTest {
     @Test
     void promptConsentShowsTheConsentPageDespiteARememberedGrant() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         browser.authorizeThrough(params(client, "openid"), user, "approve");
         Response r = browser.authorize(params(client, "openid", "prompt", "consent"));
-        r.then().statusCode(302).header("Location", startsWith(TestUsers.ISSUER + "/consent?req="));
+        r.then().statusCode(302).header("Location", startsWith(TestTokens.ISSUER + "/consent?req="));
     }
 
     @Test
     void trustedClientSkipsConsentAndStillRecordsTheGrant() {
         TestClients.Created client = TestClients.thirdParty().trusted("").create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response login = browser.follow(browser.authorize(params(client, "openid profile")));
         Response done = browser.login(login, user);
@@ -204,7 +201,7 @@ class CodeFlowTest {
     @Test
     void trustedClientWithFrameAncestorsMayFrameTheAuthorizeEndpoint() {
         TestClients.Created client = TestClients.thirdParty().trusted("https://shop.example https://admin.shop.example").create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         browser.authorizeThrough(params(client, "openid"), user, "approve");
         // transparent re-authorization, as from an invisible iframe
@@ -242,27 +239,27 @@ class CodeFlowTest {
         Map<String, String> cb = Browser.callback(r);
         assertEquals("login_required", cb.get("error"));
         assertEquals(p.get("state"), cb.get("state"));
-        assertEquals(TestUsers.ISSUER, cb.get("iss"));
+        assertEquals(TestTokens.ISSUER, cb.get("iss"));
     }
 
     @Test
     void promptNoneWithSessionButNoConsentGivesConsentRequired() {
         TestClients.Created a = TestClients.thirdParty().create(pool);
         TestClients.Created b = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         browser.authorizeThrough(params(a, "openid"), user, "approve");
         Map<String, String> p = params(b, "openid profile", "prompt", "none");
         Map<String, String> cb = Browser.callback(browser.authorize(p));
         assertEquals("consent_required", cb.get("error"));
         assertEquals(p.get("state"), cb.get("state"));
-        assertEquals(TestUsers.ISSUER, cb.get("iss"));
+        assertEquals(TestTokens.ISSUER, cb.get("iss"));
     }
 
     @Test
     void promptNoneWithSessionAndGrantIssuesACode() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         browser.authorizeThrough(params(client, "openid"), user, "approve");
         Map<String, String> cb = Browser.callback(browser.authorize(params(client, "openid", "prompt", "none")));
@@ -272,12 +269,12 @@ class CodeFlowTest {
     @Test
     void promptLoginShowsTheLoginPageDespiteASessionAndRenewsAuthTime() throws InterruptedException {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         long first = redeem(browser.authorizeThrough(params(client, "openid"), user, "approve").get("code")).authTime();
         Thread.sleep(1100);
         Response r = browser.authorize(params(client, "openid", "prompt", "login"));
-        r.then().statusCode(302).header("Location", startsWith(TestUsers.ISSUER + "/login?req="));
+        r.then().statusCode(302).header("Location", startsWith(TestTokens.ISSUER + "/login?req="));
         Response done = browser.login(browser.follow(r), user);
         long second = redeem(Browser.callback(done).get("code")).authTime();
         assertTrue(second > first, "a new login: auth_time " + first + " → " + second);
@@ -286,19 +283,19 @@ class CodeFlowTest {
     @Test
     void maxAgeExceededShowsTheLoginPage() throws InterruptedException {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         browser.authorizeThrough(params(client, "openid"), user, "approve");
         Thread.sleep(1100);
         browser.authorize(params(client, "openid", "max_age", "0"))
-                .then().statusCode(302).header("Location", startsWith(TestUsers.ISSUER + "/login?req="));
+                .then().statusCode(302).header("Location", startsWith(TestTokens.ISSUER + "/login?req="));
         browser.authorize(params(client, "openid", "max_age", "3600"))
                 .then().statusCode(302).header("Location", startsWith(client.redirectUri()));
     }
 
     @Test
     void dedicatedAppIsAuthorizedByItsOwner() {
-        TestUsers.Created owner = TestUsers.create(signer);
+        TestUsers.Created owner = TestUsers.user().create(pool);
         TestClients.Created client = TestClients.thirdParty().dedicatedTo(owner.id()).create(pool);
         Map<String, String> cb = new Browser().authorizeThrough(params(client, "openid"), owner, "approve");
         assertEquals(owner.id(), redeem(cb.get("code")).userId());
@@ -306,21 +303,21 @@ class CodeFlowTest {
 
     @Test
     void dedicatedAppAuthorizedByAnyoneElseGivesAccessDenied() {
-        TestUsers.Created owner = TestUsers.create(signer);
-        TestUsers.Created other = TestUsers.create(signer);
+        TestUsers.Created owner = TestUsers.user().create(pool);
+        TestUsers.Created other = TestUsers.user().create(pool);
         TestClients.Created client = TestClients.thirdParty().dedicatedTo(owner.id()).create(pool);
         Map<String, String> p = params(client, "openid");
         Map<String, String> cb = new Browser().authorizeThrough(p, other, "approve");
         assertEquals("access_denied", cb.get("error"));
         assertEquals(p.get("state"), cb.get("state"));
-        assertEquals(TestUsers.ISSUER, cb.get("iss"));
+        assertEquals(TestTokens.ISSUER, cb.get("iss"));
         assertNull(cb.get("code"));
         assertNull(consentRow(other.id(), client.clientId()));
     }
 
     @Test
     void dedicatedAppRegisteredWithoutOwnerIsOpenToAnyUser() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         TestClients.Created client = TestClients.thirdParty().dedicatedTo(null).create(pool);
         Map<String, String> cb = new Browser().authorizeThrough(params(client, "openid"), user, "approve");
         assertEquals(user.id(), redeem(cb.get("code")).userId());
@@ -329,7 +326,7 @@ class CodeFlowTest {
     @Test
     void postAuthorizationRequestWorksLikeGet() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         browser.authorizeThrough(params(client, "openid"), user, "approve");
         Map<String, String> p = params(client, "openid");
@@ -341,13 +338,13 @@ class CodeFlowTest {
 
         // without the session cookie (a cross-site POST carries none) it starts at the login page
         new Browser().post("/oauth/authorize", params(client, "openid"))
-                .then().statusCode(302).header("Location", startsWith(TestUsers.ISSUER + "/login?req="));
+                .then().statusCode(302).header("Location", startsWith(TestTokens.ISSUER + "/login?req="));
     }
 
     @Test
     void publicClientWithPkceCompletesTheFlow() {
         TestClients.Created client = TestClients.publicClient().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Map<String, String> p = params(client, "openid profile");
         AuthorizationCode code = redeem(new Browser().authorizeThrough(p, user, "approve").get("code"));
         assertEquals(p.get("code_challenge"), code.codeChallenge());
@@ -356,7 +353,7 @@ class CodeFlowTest {
     @Test
     void omittedRedirectUriUsesTheOnlyRegisteredOneAndTheCodeRecordsItsAbsence() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Map<String, String> cb = new Browser().authorizeThrough(params(client, "openid", "redirect_uri", null), user, "approve");
         AuthorizationCode code = redeem(cb.get("code"));
         assertNull(code.redirectUri());
@@ -366,7 +363,7 @@ class CodeFlowTest {
     @Test
     void registeredRedirectUriQueryIsKept() {
         TestClients.Created client = TestClients.thirdParty().redirectUris("http://127.0.0.1:9/cb?tenant=north").create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response login = browser.follow(browser.authorize(params(client, "openid")));
         Response consent = browser.follow(browser.login(login, user));
@@ -378,7 +375,7 @@ class CodeFlowTest {
     @Test
     void missingScopeAsksForTheClientsRegisteredScopesExceptAdmin() {
         TestClients.Created client = TestClients.thirdParty().scope("openid profile admin").create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Map<String, String> cb = new Browser().authorizeThrough(params(client, null, "scope", null), user, "approve");
         assertEquals(List.of("openid", "profile"), redeem(cb.get("code")).scopes());
     }
@@ -386,7 +383,7 @@ class CodeFlowTest {
     @Test
     void consentFormPostedTwiceIssuesOneCode() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response consent = browser.follow(browser.login(browser.follow(browser.authorize(params(client, "openid"))), user));
         assertNotNull(Browser.callback(browser.submit(consent, Map.of("decision", "approve"))).get("code"));
@@ -397,7 +394,7 @@ class CodeFlowTest {
     @Test
     void consentWithoutTheCsrfTokenIsRefusedAndIssuesNoCode() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response consent = browser.follow(browser.login(browser.follow(browser.authorize(params(client, "openid"))), user));
         Response forged = browser.submit(consent, Map.of("decision", "approve", "csrf", "0".repeat(64)));
@@ -410,7 +407,7 @@ class CodeFlowTest {
     @Test
     void consentFromAnotherOriginIsRefused() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response consent = browser.follow(browser.login(browser.follow(browser.authorize(params(client, "openid"))), user));
         Map<String, String> form = new HashMap<>(Browser.hidden(consent.asString()));

@@ -41,11 +41,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import io.keyfair.authorize.Browser;
-import io.keyfair.authorize.TestClients;
-import io.keyfair.authorize.TestUsers;
 import io.keyfair.common.redis.RedisKeys;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.common.token.TokenSigner;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.testing.TestUsers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -80,9 +80,6 @@ class FramedAuthorizationInChromiumTest {
 
     @Inject
     Pool pool;
-
-    @Inject
-    TokenSigner signer;
 
     @Inject
     ReactiveRedisDataSource redis;
@@ -167,8 +164,8 @@ class FramedAuthorizationInChromiumTest {
 
     /** Signs in inside Chromium through the real login page, so it holds the session cookie. */
     private void signInThroughTheLoginPage() {
-        TestUsers.Created user = TestUsers.create(signer);
-        chrome.get(TestUsers.ISSUER + "/login");
+        TestUsers.Created user = TestUsers.user().create(pool);
+        chrome.get(TestTokens.ISSUER + "/login");
         chrome.findElement(By.name("username")).sendKeys(user.username());
         chrome.findElement(By.name("password")).sendKeys(user.password());
         chrome.findElement(By.cssSelector("form button[type=submit]")).click();
@@ -183,7 +180,7 @@ class FramedAuthorizationInChromiumTest {
     }
 
     private static String authorizeUrl(Map<String, String> params) {
-        return TestUsers.ISSUER + "/oauth/authorize?" + params.entrySet().stream()
+        return TestTokens.ISSUER + "/oauth/authorize?" + params.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue())).collect(Collectors.joining("&"));
     }
 

@@ -18,10 +18,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.keyfair.authorize.Browser;
-import io.keyfair.authorize.TestClients;
-import io.keyfair.authorize.TestUsers;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.common.token.TokenSigner;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.testing.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -42,12 +42,9 @@ class FramedAuthorizationTest {
     @Inject
     Pool pool;
 
-    @Inject
-    TokenSigner signer;
-
     private Browser signedIn(TestClients.Created client) {
         Browser browser = new Browser();
-        browser.authorizeThrough(params(client, "openid"), TestUsers.create(signer), "approve");
+        browser.authorizeThrough(params(client, "openid"), TestUsers.user().create(pool), "approve");
         return browser;
     }
 
@@ -87,7 +84,7 @@ class FramedAuthorizationTest {
         Map<String, String> callback = Browser.callback(r);
         assertNotNull(callback.get("code"));
         assertEquals(request.get("state"), callback.get("state"));
-        assertEquals(TestUsers.ISSUER, callback.get("iss"));
+        assertEquals(TestTokens.ISSUER, callback.get("iss"));
     }
 
     @Test

@@ -29,11 +29,11 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.keyfair.authorize.Browser;
-import io.keyfair.authorize.TestClients;
-import io.keyfair.authorize.TestUsers;
 import io.keyfair.common.redis.RedisKeys;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.common.token.TokenSigner;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.testing.TestUsers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -55,9 +55,6 @@ class LoginTest {
 
     @Inject
     ReactiveRedisDataSource redis;
-
-    @Inject
-    TokenSigner signer;
 
     private Response loginPageFor(Browser browser) {
         TestClients.Created client = TestClients.thirdParty().create(pool);
@@ -87,7 +84,7 @@ class LoginTest {
 
     @Test
     void wrongPasswordShowsTheFormAgainWith401AndStartsNoSession() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response r = typing(browser, loginPageFor(browser), user.username(), user.password() + "x");
         r.then().statusCode(401).contentType(startsWith("text/html"))
@@ -99,7 +96,7 @@ class LoginTest {
 
     @Test
     void unknownUserGetsExactlyTheSameAnswerAsAWrongPassword() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response page = loginPageFor(browser);
         Response wrong = typing(browser, page, user.username(), "not-the-password");
@@ -110,7 +107,7 @@ class LoginTest {
 
     @Test
     void rightPasswordStartsASessionWithAnHttpOnlyLaxCookieNotSecureOnAnHttpIssuer() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response r = browser.login(loginPageFor(browser), user);
         r.then().statusCode(303);
@@ -124,7 +121,7 @@ class LoginTest {
 
     @Test
     void everyLoginStartsANewSessionId() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         browser.cookies.put("kf_session", "a".repeat(64)); // planted before the login
         browser.login(loginPageFor(browser), user).then().statusCode(303);
@@ -136,7 +133,7 @@ class LoginTest {
 
     @Test
     void missingOrWrongCsrfTokenGives403AndNoSession() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response page = loginPageFor(browser);
         Response wrong = browser.submit(page, Map.of("username", user.username(), "password", user.password(), "csrf", "0".repeat(64)));
@@ -151,7 +148,7 @@ class LoginTest {
 
     @Test
     void loginFromAnotherOriginGives403() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Map<String, String> form = new HashMap<>(Browser.hidden(loginPageFor(browser).asString()));
         form.put("username", user.username());
@@ -163,7 +160,7 @@ class LoginTest {
 
     @Test
     void repeatedFailuresForOneAccountFromOneAddressAreThrottledWith429AndRetryAfter() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response page = loginPageFor(browser);
         for (int i = 0; i < 5; i++) {
@@ -179,7 +176,7 @@ class LoginTest {
 
     @Test
     void failuresFromAnotherAddressDoNotLockTheSellerOut() {
-        TestUsers.Created seller = TestUsers.create(signer);
+        TestUsers.Created seller = TestUsers.user().create(pool);
         Browser attacker = new Browser();
         Response page = loginPageFor(attacker);
         for (int i = 0; i < 20; i++) {
@@ -195,7 +192,7 @@ class LoginTest {
 
     @Test
     void theWaitDoublesWithEachFailurePastTheLimit() throws InterruptedException {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response page = loginPageFor(browser);
         for (int i = 0; i < 5; i++) {
@@ -217,7 +214,7 @@ class LoginTest {
 
     @Test
     void parallelWrongPasswordsAreCountedBeforeTheCheckSoOnlyTheLimitIsChecked() throws Exception {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         TestClients.Created client = TestClients.thirdParty().create(pool);
         Browser browser = new Browser();
         Response page = browser.follow(browser.authorize(params(client, "openid")));
@@ -262,7 +259,7 @@ class LoginTest {
 
     @Test
     void repeatedFailuresFromOneAddressAreThrottledWith429() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response page = loginPageFor(browser);
         for (int i = 0; i < 20; i++) {
@@ -279,13 +276,13 @@ class LoginTest {
     void successfulLoginsDoNotCountTowardsTheAddressLimit() {
         Browser browser = new Browser();
         for (int i = 0; i < 21; i++) {
-            browser.login(browser.get("/login"), TestUsers.create(signer)).then().statusCode(303);
+            browser.login(browser.get("/login"), TestUsers.user().create(pool)).then().statusCode(303);
         }
     }
 
     @Test
     void successfulLoginClearsTheAccountsFailureCount() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response page = loginPageFor(browser);
         for (int i = 0; i < 4; i++) {
@@ -301,21 +298,21 @@ class LoginTest {
 
     @Test
     void plainLoginWithoutAnAuthorizationRequestGoesToTheAccountPage() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response page = browser.get("/login");
         page.then().statusCode(200).body(containsString("name=\"username\""));
         Response r = browser.login(page, user);
-        r.then().statusCode(303).header("Location", TestUsers.ISSUER + "/account/apps");
+        r.then().statusCode(303).header("Location", TestTokens.ISSUER + "/account/apps");
         browser.get("/account/apps").then().statusCode(200);
     }
 
     @Test
     void returnToAnotherSiteIsIgnored() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         Response page = browser.get("/login?return=//evil.example/account");
-        browser.login(page, user).then().statusCode(303).header("Location", TestUsers.ISSUER + "/account/apps");
+        browser.login(page, user).then().statusCode(303).header("Location", TestTokens.ISSUER + "/account/apps");
     }
 
     @Test

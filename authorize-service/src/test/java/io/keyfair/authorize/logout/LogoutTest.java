@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,14 +19,11 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import com.nimbusds.jose.JWSAlgorithm;
-
 import io.keyfair.authorize.Browser;
-import io.keyfair.authorize.TestClients;
-import io.keyfair.authorize.TestUsers;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.common.token.AccessToken;
-import io.keyfair.common.token.IdToken;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.testing.TestUsers;
 import io.keyfair.common.token.TokenSigner;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -55,7 +51,7 @@ class LogoutTest {
     }
 
     private SignedIn signIn(TestClients.Created client) {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         browser.authorizeThrough(params(client, "openid"), user, "approve");
         return new SignedIn(browser, user);
@@ -63,9 +59,7 @@ class LogoutTest {
 
     /** An ID token as token-service issues it, with these overrides. */
     private String idToken(String subject, String audience, long expiresAt) {
-        long now = System.currentTimeMillis() / 1000;
-        return signer.sign(new IdToken(TestUsers.ISSUER, subject, audience, expiresAt - 3600, expiresAt, now - 60, null, null,
-                JWSAlgorithm.RS256));
+        return TestTokens.idToken(subject, audience).expiresAt(expiresAt).sign(signer);
     }
 
     private String idToken(SignedIn s, TestClients.Created client) {
@@ -80,7 +74,7 @@ class LogoutTest {
     private static void assertSessionEnded(Browser browser, String oldSession) {
         assertNull(browser.cookies.get("kf_session"));
         browser.cookies.put("kf_session", oldSession);
-        browser.get("/account/apps").then().statusCode(302).header("Location", startsWith(TestUsers.ISSUER + "/login"));
+        browser.get("/account/apps").then().statusCode(302).header("Location", startsWith(TestTokens.ISSUER + "/login"));
     }
 
     private static void assertConfirmationPage(Response r) {
@@ -231,7 +225,7 @@ class LogoutTest {
     void aForgedHintIsTreatedAsNoHint() {
         TestClients.Created client = client();
         SignedIn s = signIn(client);
-        String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"iss\":\"" + TestUsers.ISSUER
+        String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"iss\":\"" + TestTokens.ISSUER
                 + "\",\"aud\":\"" + client.clientId() + "\",\"sub\":\"" + s.user().id() + "\"}").getBytes());
         String forged = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"RS256\",\"kid\":\"x\"}".getBytes())
                 + "." + payload + ".c2ln";
@@ -244,7 +238,7 @@ class LogoutTest {
     void anIdTokenOfAnotherUserIsTreatedAsNoHint() {
         TestClients.Created client = client();
         SignedIn s = signIn(client);
-        TestUsers.Created other = TestUsers.create(signer);
+        TestUsers.Created other = TestUsers.user().create(pool);
         String hint = idToken(other.id(), client.clientId(), System.currentTimeMillis() / 1000 + 3600);
 
         assertConfirmationPage(s.browser().get("/logout?id_token_hint=" + hint + "&post_logout_redirect_uri=" + BYE));
@@ -267,8 +261,8 @@ class LogoutTest {
         TestClients.Created client = client();
         SignedIn s = signIn(client);
         long now = System.currentTimeMillis() / 1000;
-        String accessToken = signer.sign(new AccessToken(TestUsers.ISSUER, client.clientId(), s.user().id(), client.clientId(),
-                List.of("openid"), now, now + 300, "jti-1", "jti-1", JWSAlgorithm.RS256));
+        String accessToken = TestTokens.forUser(s.user().id()).clientId(client.clientId()).audience(client.clientId())
+                .lifetime(now, now + 300).sign(signer);
 
         assertConfirmationPage(s.browser().get("/logout?id_token_hint=" + accessToken));
         assertSessionWorks(s.browser());

@@ -25,11 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.keyfair.authorize.Browser;
-import io.keyfair.authorize.TestClients;
-import io.keyfair.authorize.TestUsers;
 import io.keyfair.common.testing.MalformedInput;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.common.token.TokenSigner;
+import io.keyfair.common.testing.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -50,9 +49,6 @@ class MalformedFormTest {
 
     @Inject
     Pool pool;
-
-    @Inject
-    TokenSigner signer;
 
     /** The first requests of a run load half the application; the one measured comes after a warm one. */
     @BeforeEach
@@ -111,7 +107,7 @@ class MalformedFormTest {
     void aSignedInUsersMalformedRevokeGetsTheErrorPageAndKeepsTheConnection() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
         Browser browser = new Browser();
-        browser.authorizeThrough(params(client, "openid"), TestUsers.create(signer), "approve");
+        browser.authorizeThrough(params(client, "openid"), TestUsers.user().create(pool), "approve");
         Response apps = browser.get("/account/apps");
         String csrf = Browser.hidden(apps.asString()).get("csrf");
         assertNotNull(csrf, "the apps page has a CSRF token");

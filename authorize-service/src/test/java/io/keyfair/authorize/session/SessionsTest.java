@@ -12,15 +12,15 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.keyfair.authorize.Browser;
-import io.keyfair.authorize.TestUsers;
 import io.keyfair.common.redis.RedisKeys;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.common.token.TokenSigner;
+import io.keyfair.common.testing.TestUsers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
 
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
@@ -29,7 +29,7 @@ class SessionsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @Inject
-    TokenSigner signer;
+    Pool pool;
 
     @Inject
     RedisKeys keys;
@@ -50,7 +50,7 @@ class SessionsTest {
 
     @Test
     void aNewSessionIsListedInItsUsersIndexWhichOutlivesIt() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         browser.login(browser.get("/login"), user).then().statusCode(303);
 
@@ -63,7 +63,7 @@ class SessionsTest {
 
     @Test
     void logoutTakesTheSessionOutOfTheIndex() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = new Browser();
         browser.login(browser.get("/login"), user).then().statusCode(303);
         String digest = digest(browser);

@@ -26,12 +26,13 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.keyfair.authorize.Browser;
-import io.keyfair.authorize.TestClients;
 import io.keyfair.authorize.TestRequests;
-import io.keyfair.authorize.TestUsers;
 import io.keyfair.common.redis.RedisKeys;
 import io.keyfair.common.secret.Secrets;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.testing.TestUsers;
 import io.keyfair.common.token.TokenSigner;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -61,7 +62,7 @@ class UsersAdminTest {
     ReactiveRedisDataSource redis;
 
     private RequestSpecification admin() {
-        return given().auth().oauth2(TestUsers.admin(signer)).contentType("application/json");
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType("application/json");
     }
 
     private static Map<String, Object> body(Object... pairs) {
@@ -176,7 +177,7 @@ class UsersAdminTest {
 
     @Test
     void patchedPasswordIsHashedAgainAndWorksAtLogin() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         String oldHash = row(user.id()).getString("password_hash");
         admin().body(Map.of("password", "a brand new password")).patch("/admin/users/" + user.id()).then().statusCode(200)
                 .body("$", not(hasKey("password")));
@@ -196,7 +197,7 @@ class UsersAdminTest {
     }
 
     private static void sentToLogin(Browser browser) {
-        browser.get("/account/apps").then().statusCode(302).header("Location", startsWith(TestUsers.ISSUER + "/login"));
+        browser.get("/account/apps").then().statusCode(302).header("Location", startsWith(TestTokens.ISSUER + "/login"));
     }
 
     private boolean sessionInRedis(Browser browser) {
@@ -206,8 +207,8 @@ class UsersAdminTest {
 
     @Test
     void passwordChangeEndsEverySessionOfTheUser() {
-        TestUsers.Created user = TestUsers.create(signer);
-        TestUsers.Created other = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
+        TestUsers.Created other = TestUsers.user().create(pool);
         Browser laptop = signedIn(user);
         Browser phone = signedIn(user);
         Browser someoneElse = signedIn(other);
@@ -222,7 +223,7 @@ class UsersAdminTest {
 
     @Test
     void patchWithoutAPasswordKeepsTheSessions() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser browser = signedIn(user);
         admin().body(Map.of("name", "Renamed")).patch("/admin/users/" + user.id()).then().statusCode(200);
         browser.get("/account/apps").then().statusCode(200);
@@ -230,7 +231,7 @@ class UsersAdminTest {
 
     @Test
     void deletingTheUserEndsEverySessionInRedis() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         Browser laptop = signedIn(user);
         Browser phone = signedIn(user);
 
@@ -245,8 +246,8 @@ class UsersAdminTest {
 
     @Test
     void patchToATakenUsernameGives409() {
-        TestUsers.Created a = TestUsers.create(signer);
-        TestUsers.Created b = TestUsers.create(signer);
+        TestUsers.Created a = TestUsers.user().create(pool);
+        TestUsers.Created b = TestUsers.user().create(pool);
         admin().body(Map.of("username", a.username())).patch("/admin/users/" + b.id()).then().statusCode(409)
                 .body("error", equalTo("conflict"));
         admin().body(Map.of("username", b.username())).patch("/admin/users/" + b.id()).then().statusCode(200);
@@ -254,13 +255,13 @@ class UsersAdminTest {
 
     @Test
     void invalidPatchGives400() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         assertInvalid(admin().body(Map.of("seller_verified", "maybe")).patch("/admin/users/" + user.id()), "seller_verified");
     }
 
     @Test
     void deleteRemovesTheUserAndTheirGrants() {
-        TestUsers.Created user = TestUsers.create(signer);
+        TestUsers.Created user = TestUsers.user().create(pool);
         TestClients.Created client = TestClients.thirdParty().create(pool);
         new Browser().authorizeThrough(TestRequests.params(client, "openid"), user, "approve");
         admin().delete("/admin/users/" + user.id()).then().statusCode(204);
@@ -283,7 +284,7 @@ class UsersAdminTest {
     void withoutATokenGives401AndWithoutTheAdminScope403() {
         given().contentType("application/json").body(body()).post("/admin/users").then().statusCode(401)
                 .header("WWW-Authenticate", startsWith("Bearer"));
-        given().auth().oauth2(TestUsers.token(signer, "profile")).contentType("application/json").body(body())
+        given().auth().oauth2(TestTokens.forClient().scope("profile").sign(signer)).contentType("application/json").body(body())
                 .post("/admin/users").then().statusCode(403).body("error", equalTo("insufficient_scope"));
         given().auth().oauth2("garbage").get("/admin/users/00000000-0000-0000-0000-000000000000").then().statusCode(401);
     }
@@ -297,7 +298,7 @@ class UsersAdminTest {
                 .execute(Tuple.of(id)).await().atMost(WAIT);
         assertEquals(2, rows.size());
         for (Row r : rows) {
-            assertEquals("test-admin-client", r.getString("actor"));
+            assertEquals(TestClients.ADMIN_CLIENT_ID, r.getString("actor"));
             assertFalse(String.valueOf(r.getString("detail")).contains("passw0rd"), r.getString("detail"));
         }
         List<String> types = new java.util.ArrayList<>();

@@ -23,25 +23,31 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.keyfair.common.redis.RedisKeys;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.testing.TestTokens;
 import io.keyfair.common.token.RevocationList;
+import io.keyfair.common.token.TokenSigner;
 import io.keyfair.common.token.VerifiedAccessToken;
-import io.keyfair.registry.AdminTokens;
-import io.keyfair.registry.TestClients;
-import io.keyfair.registry.TestClients.Registered;
+import io.keyfair.registry.Registrations;
+import io.keyfair.registry.Registrations.Registered;
 import io.keyfair.registry.TestRows;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.vertx.mutiny.sqlclient.Pool;
 
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
 class ApprovalTest {
 
     @Inject
-    AdminTokens tokens;
+    Pool pool;
+
+    @Inject
+    TokenSigner signer;
     @Inject
     ReactiveRedisDataSource redis;
     @Inject
@@ -50,16 +56,16 @@ class ApprovalTest {
     RevocationList revocations;
 
     private ValidatableResponse step(String id, String step) {
-        return given().auth().oauth2(tokens.admin()).when().post("/admin/clients/" + id + "/" + step).then();
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).when().post("/admin/clients/" + id + "/" + step).then();
     }
 
     private ValidatableResponse step(String id, String step, Map<String, ?> body) {
-        return given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(body)
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(body)
                 .when().post("/admin/clients/" + id + "/" + step).then();
     }
 
     private String status(String id) {
-        return given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + id)
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + id)
                 .then().statusCode(200).extract().path("status");
     }
 
@@ -67,12 +73,12 @@ class ApprovalTest {
     private static VerifiedAccessToken tokenOf(String clientId, long issuedSecondsAgo) {
         long now = System.currentTimeMillis() / 1000;
         return new VerifiedAccessToken(UUID.randomUUID().toString(), clientId, clientId, Set.of("openid"),
-                now - issuedSecondsAgo, now + 3600, null, AdminTokens.ISSUER);
+                now - issuedSecondsAgo, now + 3600, null, TestTokens.ISSUER);
     }
 
     @Test
     void approvingAPendingClientMakesItApprovedWithTheReason() throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
         step(client.id(), "approve", Map.of("reason", "Reviewed by trust and safety"))
                 .statusCode(200)
@@ -80,29 +86,29 @@ class ApprovalTest {
                 .body("status_reason", equalTo("Reviewed by trust and safety"));
 
         assertEquals("approved", status(client.id()));
-        assertEquals(List.of(AdminTokens.ADMIN_CLIENT_ID), TestRows.auditActors("client.approved", client.id()));
+        assertEquals(List.of(TestClients.ADMIN_CLIENT_ID), TestRows.auditActors("client.approved", client.id()));
     }
 
     @Test
     void approveWorksWithoutABodyOrContentType() {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
         step(client.id(), "approve").statusCode(200).body("status", equalTo("approved")).body("status_reason", nullValue());
     }
 
     @Test
     void rejectingAPendingClientMakesItRejected() throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
         step(client.id(), "reject", Map.of("reason", "No privacy policy")).statusCode(200).body("status", equalTo("rejected"));
 
         assertEquals("rejected", status(client.id()));
-        assertEquals(List.of(AdminTokens.ADMIN_CLIENT_ID), TestRows.auditActors("client.rejected", client.id()));
+        assertEquals(List.of(TestClients.ADMIN_CLIENT_ID), TestRows.auditActors("client.rejected", client.id()));
     }
 
     @Test
     void aRejectedClientCanStillBeApproved() {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
         step(client.id(), "reject").statusCode(200);
 
         step(client.id(), "approve").statusCode(200).body("status", equalTo("approved"));
@@ -111,7 +117,7 @@ class ApprovalTest {
 
     @Test
     void suspendingVoidsEveryAccessTokenOfTheClientAtOnceAndTellsEveryCache() throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.machine());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.machine());
         step(client.id(), "approve").statusCode(200);
         VerifiedAccessToken issuedBefore = tokenOf(client.id(), 5);
         assertFalse(revocations.isRevoked(issuedBefore).await().atMost(Duration.ofSeconds(5)));
@@ -134,12 +140,12 @@ class ApprovalTest {
             subscriber.unsubscribe().await().atMost(Duration.ofSeconds(5));
         }
         assertEquals("suspended", status(client.id()));
-        assertEquals(List.of(AdminTokens.ADMIN_CLIENT_ID), TestRows.auditActors("client.suspended", client.id()));
+        assertEquals(List.of(TestClients.ADMIN_CLIENT_ID), TestRows.auditActors("client.suspended", client.id()));
     }
 
     @Test
     void approvingASuspendedClientReinstatesIt() {
-        Registered client = TestClients.register(tokens.admin(), TestClients.machine());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.machine());
         step(client.id(), "approve").statusCode(200);
         step(client.id(), "suspend").statusCode(200);
 
@@ -151,7 +157,7 @@ class ApprovalTest {
 
     @Test
     void stepsTheStatusDoesNotAllowAreAConflictAndChangeNothing() {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
         step(client.id(), "approve").statusCode(200);
 
         step(client.id(), "reject").statusCode(409).body("error", equalTo("conflict"));
@@ -162,7 +168,7 @@ class ApprovalTest {
 
     @Test
     void repeatingAStepIsANoOpThatAnswersTheClient() throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
         step(client.id(), "approve").statusCode(200);
         long audited = TestRows.count("select count(*) from audit_events where type = 'client.approved' and client_id = ?", client.id());
 
@@ -178,12 +184,12 @@ class ApprovalTest {
 
     @Test
     void aBadReasonIsAnInvalidRequestAndChangesNothing() {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
         step(client.id(), "approve", Map.of("reason", 42)).statusCode(400).body("error", equalTo("invalid_request"));
         step(client.id(), "approve", Map.of("reason", "nul\u0000")).statusCode(400).body("error", equalTo("invalid_request"));
         step(client.id(), "approve", Map.of("reason", "r".repeat(2001))).statusCode(400).body("error", equalTo("invalid_request"));
-        given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body("{\"reason\":")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body("{\"reason\":")
                 .when().post("/admin/clients/" + client.id() + "/approve")
                 .then().statusCode(400).body("error", equalTo("invalid_request"));
         assertEquals("pending", status(client.id()));
@@ -197,41 +203,41 @@ class ApprovalTest {
 
     @Test
     void deletingAClientRemovesItWithItsSecretsAndVoidsItsTokens() throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.machine());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.machine());
         step(client.id(), "approve").statusCode(200);
         VerifiedAccessToken issuedBefore = tokenOf(client.id(), 5);
 
-        given().auth().oauth2(tokens.admin()).when().delete("/admin/clients/" + client.id())
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().delete("/admin/clients/" + client.id())
                 .then().statusCode(204);
 
-        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + client.id())
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
                 .then().statusCode(404).body("error", equalTo("not_found"));
         assertEquals(0, TestRows.secrets(client.id()).size());
         assertTrue(revocations.isRevoked(issuedBefore).await().atMost(Duration.ofSeconds(5)));
-        assertEquals(List.of(AdminTokens.ADMIN_CLIENT_ID), TestRows.auditActors("client.deleted", client.id()));
-        given().auth().oauth2(tokens.admin()).when().delete("/admin/clients/" + client.id())
+        assertEquals(List.of(TestClients.ADMIN_CLIENT_ID), TestRows.auditActors("client.deleted", client.id()));
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().delete("/admin/clients/" + client.id())
                 .then().statusCode(404).body("error", equalTo("not_found"));
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "reject", "suspend" })
     void theBootstrapAdminClientCannotBeDisabled(String step) throws Exception {
-        TestRows.ensureAdminClient();
+        TestClients.ensureBootstrapAdmin(pool);
 
-        step(AdminTokens.ADMIN_CLIENT_ID, step).statusCode(400).body("error", equalTo("invalid_request"));
+        step(TestClients.ADMIN_CLIENT_ID, step).statusCode(400).body("error", equalTo("invalid_request"));
 
-        assertEquals("approved", status(AdminTokens.ADMIN_CLIENT_ID));
-        assertEquals(null, redis.value(String.class).get(keys.clientTokensRevokedBefore(AdminTokens.ADMIN_CLIENT_ID))
+        assertEquals("approved", status(TestClients.ADMIN_CLIENT_ID));
+        assertEquals(null, redis.value(String.class).get(keys.clientTokensRevokedBefore(TestClients.ADMIN_CLIENT_ID))
                 .await().atMost(Duration.ofSeconds(5)));
     }
 
     @Test
     void theBootstrapAdminClientCannotBeDeleted() throws Exception {
-        TestRows.ensureAdminClient();
+        TestClients.ensureBootstrapAdmin(pool);
 
-        given().auth().oauth2(tokens.admin()).when().delete("/admin/clients/" + AdminTokens.ADMIN_CLIENT_ID)
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().delete("/admin/clients/" + TestClients.ADMIN_CLIENT_ID)
                 .then().statusCode(400).body("error", equalTo("invalid_request"));
 
-        assertEquals("approved", status(AdminTokens.ADMIN_CLIENT_ID));
+        assertEquals("approved", status(TestClients.ADMIN_CLIENT_ID));
     }
 }

@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import io.keyfair.common.client.PolicySuspension;
 import io.keyfair.common.redis.RedisKeys;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.registry.AdminTokens;
-import io.keyfair.registry.TestClients;
-import io.keyfair.registry.TestClients.Registered;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.token.TokenSigner;
+import io.keyfair.registry.Registrations.Registered;
+import io.keyfair.registry.Registrations;
 import io.keyfair.registry.TestRows;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -39,7 +40,7 @@ class PolicySuspensionTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @Inject
-    AdminTokens tokens;
+    TokenSigner signer;
     @Inject
     PolicySuspension suspension;
     @Inject
@@ -48,13 +49,13 @@ class PolicySuspensionTest {
     RedisKeys keys;
 
     private Registered approved() {
-        Registered client = TestClients.register(tokens.admin(), TestClients.machine());
-        TestClients.step(tokens.admin(), client.id(), "approve");
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.machine());
+        Registrations.step(TestTokens.admin().sign(signer), client.id(), "approve");
         return client;
     }
 
     private ValidatableResponse get(String id) {
-        return given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + id).then().statusCode(200);
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + id).then().statusCode(200);
     }
 
     private boolean suspendByPolicy(String id) {
@@ -82,7 +83,7 @@ class PolicySuspensionTest {
 
     @Test
     void onlyAnApprovedClientIsSuspendedByPolicy() throws Exception {
-        Registered pending = TestClients.register(tokens.admin(), TestClients.machine());
+        Registered pending = Registrations.register(TestTokens.admin().sign(signer), Registrations.machine());
         assertFalse(suspendByPolicy(pending.id()));
         get(pending.id()).body("status", equalTo("pending")).body("suspended_by", nullValue());
         Registered twice = approved();
@@ -95,7 +96,7 @@ class PolicySuspensionTest {
     void approveReinstatesAClientSuspendedByPolicy() {
         Registered client = approved();
         suspendByPolicy(client.id());
-        TestClients.step(tokens.admin(), client.id(), "approve");
+        Registrations.step(TestTokens.admin().sign(signer), client.id(), "approve");
         get(client.id()).body("status", equalTo("approved"))
                 .body("suspended_by", nullValue())
                 .body("suspended_reason", nullValue());
@@ -104,7 +105,7 @@ class PolicySuspensionTest {
     @Test
     void adminSuspensionShowsSuspendedByAdmin() {
         Registered client = approved();
-        TestClients.step(tokens.admin(), client.id(), "suspend");
+        Registrations.step(TestTokens.admin().sign(signer), client.id(), "suspend");
         get(client.id()).body("status", equalTo("suspended")).body("suspended_by", equalTo("admin"));
     }
 }

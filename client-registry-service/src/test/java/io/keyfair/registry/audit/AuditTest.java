@@ -19,9 +19,11 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.registry.AdminTokens;
-import io.keyfair.registry.TestClients;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.token.TokenSigner;
+import io.keyfair.registry.Registrations;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -33,17 +35,17 @@ import io.restassured.response.Response;
 class AuditTest {
 
     @Inject
-    AdminTokens tokens;
+    TokenSigner signer;
 
     private Response get(String path) {
-        return given().auth().oauth2(tokens.admin()).when().get(path);
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).when().get(path);
     }
 
     @Test
     void aClientsLifecycleReadsNewestFirstWithTheContractsMembers() {
-        TestClients.Registered c = TestClients.register(tokens.admin(), TestClients.confidential());
-        TestClients.step(tokens.admin(), c.id(), "approve");
-        TestClients.step(tokens.admin(), c.id(), "suspend");
+        Registrations.Registered c = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
+        Registrations.step(TestTokens.admin().sign(signer), c.id(), "approve");
+        Registrations.step(TestTokens.admin().sign(signer), c.id(), "suspend");
 
         Response r = get("/admin/audit?client_id=" + c.id());
         r.then().statusCode(200).body("next", nullValue());
@@ -55,7 +57,7 @@ class AuditTest {
             assertTrue(newest.containsKey(member), member);
         }
         assertEquals(c.id(), newest.get("client_id"));
-        assertEquals("admin:" + AdminTokens.ADMIN_CLIENT_ID, newest.get("actor"));
+        assertEquals("admin:" + TestClients.ADMIN_CLIENT_ID, newest.get("actor"));
         Instant.parse((String) newest.get("time"));
         assertFalse(r.asString().contains(c.secret()), "never a secret");
 
@@ -66,15 +68,15 @@ class AuditTest {
 
     @Test
     void pagesFollowTheirNextLinkWithoutRepeats() {
-        TestClients.Registered c = TestClients.register(tokens.admin(), TestClients.confidential());
-        TestClients.step(tokens.admin(), c.id(), "approve");
-        TestClients.step(tokens.admin(), c.id(), "suspend");
-        TestClients.step(tokens.admin(), c.id(), "approve");
+        Registrations.Registered c = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
+        Registrations.step(TestTokens.admin().sign(signer), c.id(), "approve");
+        Registrations.step(TestTokens.admin().sign(signer), c.id(), "suspend");
+        Registrations.step(TestTokens.admin().sign(signer), c.id(), "approve");
 
         List<String> ids = new ArrayList<>();
         String next = "/admin/audit?limit=3&client_id=" + c.id();
         while (next != null) {
-            JsonPath page = get(next.replace(AdminTokens.ISSUER, "")).then().statusCode(200)
+            JsonPath page = get(next.replace(TestTokens.ISSUER, "")).then().statusCode(200)
                     .body("events.client_id", everyItem(equalTo(c.id()))).extract().jsonPath();
             ids.addAll(page.getList("events.id"));
             next = page.getString("next");
@@ -92,7 +94,7 @@ class AuditTest {
         get("/admin/audit?cursor=-3").then().statusCode(400).body("error", equalTo("invalid_request"));
         get("/admin/audit?limit=0").then().statusCode(400).body("error", equalTo("invalid_request"));
         given().when().get("/admin/audit").then().statusCode(401);
-        given().auth().oauth2(tokens.withScopes(List.of("profile"))).when().get("/admin/audit").then().statusCode(403);
+        given().auth().oauth2(TestTokens.admin().scope("profile").sign(signer)).when().get("/admin/audit").then().statusCode(403);
         get("/admin/audit?limit=1").then().statusCode(200).body("events", hasSize(1)).body("next", not(nullValue()));
     }
 }

@@ -19,10 +19,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.keyfair.common.redis.RedisKeys;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.registry.AdminTokens;
-import io.keyfair.registry.TestClients;
-import io.keyfair.registry.TestClients.Registered;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.token.TokenSigner;
+import io.keyfair.registry.Registrations;
+import io.keyfair.registry.Registrations.Registered;
 import io.keyfair.registry.TestRows;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
@@ -30,26 +32,30 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.vertx.mutiny.sqlclient.Pool;
 
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
 class ClientPatchTest {
 
     @Inject
-    AdminTokens tokens;
+    Pool pool;
+
+    @Inject
+    TokenSigner signer;
     @Inject
     ReactiveRedisDataSource redis;
     @Inject
     RedisKeys keys;
 
     private ValidatableResponse patch(String id, Object body) {
-        return given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(body)
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(body)
                 .when().patch("/admin/clients/" + id).then();
     }
 
     @Test
     void patchChangesOnlyTheGivenMembersAndIsAudited() throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
         patch(client.id(), Map.of("client_name", "Renamed app", "access_token_ttl", 600,
                 "redirect_uris", List.of("https://new.example.com/cb")))
@@ -57,7 +63,7 @@ class ClientPatchTest {
                 .body("client_name", equalTo("Renamed app"))
                 .body("access_token_ttl", equalTo(600));
 
-        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + client.id())
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
                 .then().statusCode(200)
                 .body("client_name", equalTo("Renamed app"))
                 .body("access_token_ttl", equalTo(600))
@@ -65,12 +71,12 @@ class ClientPatchTest {
                 .body("grant_types", contains("authorization_code", "refresh_token"))
                 .body("scope", equalTo("openid profile"))
                 .body("status", equalTo("pending"));
-        assertEquals(List.of(AdminTokens.ADMIN_CLIENT_ID), TestRows.auditActors("client.updated", client.id()));
+        assertEquals(List.of(TestClients.ADMIN_CLIENT_ID), TestRows.auditActors("client.updated", client.id()));
     }
 
     @Test
     void postLogoutRedirectUrisArePatchedValidatedAndReset() {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
         patch(client.id(), Map.of("post_logout_redirect_uris", List.of("https://app.example.com/bye")))
                 .statusCode(200)
@@ -78,7 +84,7 @@ class ClientPatchTest {
         patch(client.id(), Map.of("post_logout_redirect_uris", List.of("http://app.example.com/bye")))
                 .statusCode(400)
                 .body("error", equalTo("invalid_redirect_uri"));
-        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + client.id())
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
                 .then().statusCode(200).body("post_logout_redirect_uris", contains("https://app.example.com/bye"));
 
         Map<String, Object> reset = new HashMap<>();
@@ -88,15 +94,15 @@ class ClientPatchTest {
 
     @Test
     void nullResetsAMemberToItsDefault() {
-        Registered client = TestClients.register(tokens.admin(),
-                TestClients.with(TestClients.confidential(), "access_token_ttl", 120));
+        Registered client = Registrations.register(TestTokens.admin().sign(signer),
+                Registrations.with(Registrations.confidential(), "access_token_ttl", 120));
         Map<String, Object> reset = new HashMap<>();
         reset.put("access_token_ttl", null);
         reset.put("scope", null);
 
         patch(client.id(), reset).statusCode(200);
 
-        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + client.id())
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
                 .then().statusCode(200)
                 .body("access_token_ttl", equalTo(null))
                 .body("scope", equalTo("openid"));
@@ -104,7 +110,7 @@ class ClientPatchTest {
 
     @Test
     void mergedResultIsValidatedAsAWholeAndAFailureChangesNothing() {
-        Registered client = TestClients.register(tokens.admin(), TestClients.machine());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.machine());
 
         // client_credentials alone needs no redirect URI; adding the code grant does
         patch(client.id(), Map.of("grant_types", List.of("client_credentials", "authorization_code")))
@@ -117,7 +123,7 @@ class ClientPatchTest {
                 .statusCode(400)
                 .body("error", equalTo("invalid_client_metadata"));
 
-        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + client.id())
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
                 .then().statusCode(200)
                 .body("grant_types", contains("client_credentials"))
                 .body("token_endpoint_auth_method", equalTo("client_secret_basic"))
@@ -127,13 +133,13 @@ class ClientPatchTest {
     @ParameterizedTest
     @ValueSource(strings = { "client_id", "client_secret", "status", "app_type", "owner_user_id" })
     void identityLifecycleAndOwnershipCannotBePatched(String member) {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
         patch(client.id(), Map.of(member, "approved"))
                 .statusCode(400)
                 .body("error", equalTo("invalid_client_metadata"));
 
-        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + client.id())
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
                 .then().statusCode(200)
                 .body("client_id", equalTo(client.id()))
                 .body("status", equalTo("pending"))
@@ -149,7 +155,7 @@ class ClientPatchTest {
 
     @Test
     void everyChangeIsPublishedOnTheClientChangesChannel() throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
         List<String> published = new CopyOnWriteArrayList<>();
         ReactivePubSubCommands<String> pubsub = redis.pubsub(String.class);
         var subscriber = pubsub.subscribe(keys.clientChangesChannel(), published::add)
@@ -165,17 +171,17 @@ class ClientPatchTest {
 
     @Test
     void theBootstrapAdminClientKeepsWhatItNeedsToWork() throws Exception {
-        TestRows.ensureAdminClient();
+        TestClients.ensureBootstrapAdmin(pool);
 
-        patch(AdminTokens.ADMIN_CLIENT_ID, Map.of("grant_types", List.of("authorization_code"),
+        patch(TestClients.ADMIN_CLIENT_ID, Map.of("grant_types", List.of("authorization_code"),
                 "redirect_uris", List.of("https://admin.example.com/cb")))
                 .statusCode(400)
                 .body("error", equalTo("invalid_request"));
-        patch(AdminTokens.ADMIN_CLIENT_ID, Map.of("scope", "openid"))
+        patch(TestClients.ADMIN_CLIENT_ID, Map.of("scope", "openid"))
                 .statusCode(400)
                 .body("error", equalTo("invalid_request"));
 
-        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + AdminTokens.ADMIN_CLIENT_ID)
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + TestClients.ADMIN_CLIENT_ID)
                 .then().statusCode(200)
                 .body("grant_types", contains("client_credentials"))
                 .body("scope", equalTo("admin"))

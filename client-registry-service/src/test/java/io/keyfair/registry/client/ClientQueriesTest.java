@@ -20,9 +20,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.registry.AdminTokens;
-import io.keyfair.registry.TestClients;
-import io.keyfair.registry.TestClients.Registered;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.token.TokenSigner;
+import io.keyfair.registry.Registrations;
+import io.keyfair.registry.Registrations.Registered;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -31,15 +32,15 @@ import io.quarkus.test.junit.QuarkusTest;
 class ClientQueriesTest {
 
     @Inject
-    AdminTokens tokens;
+    TokenSigner signer;
 
     @Test
     void theSecretNeverAppearsInAClientOrTheList() {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
-        String one = given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + client.id())
+        String one = given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
                 .then().statusCode(200).extract().asString();
-        String list = given().auth().oauth2(tokens.admin()).queryParam("status", "pending").when().get("/admin/clients")
+        String list = given().auth().oauth2(TestTokens.admin().sign(signer)).queryParam("status", "pending").when().get("/admin/clients")
                 .then().statusCode(200).body("client_id", hasItem(client.id())).extract().asString();
 
         for (String body : List.of(one, list)) {
@@ -51,13 +52,13 @@ class ClientQueriesTest {
 
     @Test
     void statusFilterListsOnlyClientsOfThatStatusNewestFirst() {
-        Registered older = TestClients.register(tokens.admin(), TestClients.confidential());
-        Registered pending = TestClients.register(tokens.admin(), TestClients.confidential());
-        Registered newer = TestClients.register(tokens.admin(), TestClients.confidential());
-        TestClients.step(tokens.admin(), older.id(), "approve");
-        TestClients.step(tokens.admin(), newer.id(), "approve");
+        Registered older = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
+        Registered pending = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
+        Registered newer = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
+        Registrations.step(TestTokens.admin().sign(signer), older.id(), "approve");
+        Registrations.step(TestTokens.admin().sign(signer), newer.id(), "approve");
 
-        List<String> approved = given().auth().oauth2(tokens.admin()).queryParam("status", "approved").queryParam("limit", 500)
+        List<String> approved = given().auth().oauth2(TestTokens.admin().sign(signer)).queryParam("status", "approved").queryParam("limit", 500)
                 .when().get("/admin/clients")
                 .then().statusCode(200)
                 .body("status", everyItem(equalTo("approved")))
@@ -65,7 +66,7 @@ class ClientQueriesTest {
                 .extract().path("client_id");
         assertEquals(true, approved.indexOf(newer.id()) >= 0 && approved.indexOf(newer.id()) < approved.indexOf(older.id()));
 
-        given().auth().oauth2(tokens.admin()).queryParam("status", "pending").when().get("/admin/clients")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).queryParam("status", "pending").when().get("/admin/clients")
                 .then().statusCode(200)
                 .body("status", everyItem(equalTo("pending")))
                 .body("client_id", hasItem(pending.id()))
@@ -74,26 +75,26 @@ class ClientQueriesTest {
 
     @Test
     void limitAndOffsetPageThroughTheList() {
-        TestClients.register(tokens.admin(), TestClients.confidential());
-        TestClients.register(tokens.admin(), TestClients.confidential());
+        Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
+        Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
-        List<String> firstTwo = given().auth().oauth2(tokens.admin()).queryParam("limit", 2).when().get("/admin/clients")
+        List<String> firstTwo = given().auth().oauth2(TestTokens.admin().sign(signer)).queryParam("limit", 2).when().get("/admin/clients")
                 .then().statusCode(200).body("$", hasSize(2)).extract().path("client_id");
-        given().auth().oauth2(tokens.admin()).queryParam("limit", 1).queryParam("offset", 1).when().get("/admin/clients")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).queryParam("limit", 1).queryParam("offset", 1).when().get("/admin/clients")
                 .then().statusCode(200).body("$", hasSize(1)).body("[0].client_id", equalTo(firstTwo.get(1)));
     }
 
     @ParameterizedTest
     @ValueSource(strings = { "status=active", "status=PENDING", "limit=0", "limit=501", "limit=ten", "offset=-1" })
     void badListParametersAreAnInvalidRequest(String query) {
-        given().auth().oauth2(tokens.admin()).when().get("/admin/clients?" + query)
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients?" + query)
                 .then().statusCode(400)
                 .body("error", equalTo("invalid_request"));
     }
 
     @Test
     void unknownClientIsNotFound() {
-        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/ffffffffffffffffffffffffffffffff")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/ffffffffffffffffffffffffffffffff")
                 .then().statusCode(404)
                 .body("error", equalTo("not_found"));
     }
@@ -101,21 +102,21 @@ class ClientQueriesTest {
     @ParameterizedTest
     @ValueSource(strings = { "%00", "a%20b", "x%27%3B--", "%E2%82%AC", "0123456789abcdef0123456789abcdef0" })
     void aClientIdThatCannotExistIsNotFoundWithoutLeakingInternals(String id) {
-        given().auth().oauth2(tokens.admin()).urlEncodingEnabled(false).when().get("/admin/clients/" + id)
+        given().auth().oauth2(TestTokens.admin().sign(signer)).urlEncodingEnabled(false).when().get("/admin/clients/" + id)
                 .then().statusCode(404)
                 .body("error", equalTo("not_found"))
                 .body(not(containsString("Exception")));
-        given().auth().oauth2(tokens.admin()).urlEncodingEnabled(false).when().post("/admin/clients/" + id + "/suspend")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).urlEncodingEnabled(false).when().post("/admin/clients/" + id + "/suspend")
                 .then().statusCode(404)
                 .body("error", equalTo("not_found"));
     }
 
     @Test
     void listEntriesHaveTheSameShapeAsASingleClient() {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
-        Map<String, Object> one = given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + client.id())
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
+        Map<String, Object> one = given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
                 .then().statusCode(200).extract().as(Map.class);
-        List<Map<String, Object>> list = given().auth().oauth2(tokens.admin()).queryParam("status", "pending")
+        List<Map<String, Object>> list = given().auth().oauth2(TestTokens.admin().sign(signer)).queryParam("status", "pending")
                 .when().get("/admin/clients").then().statusCode(200).extract().path("$");
         assertEquals(one, list.stream().filter(c -> client.id().equals(c.get("client_id"))).findFirst().orElseThrow());
     }

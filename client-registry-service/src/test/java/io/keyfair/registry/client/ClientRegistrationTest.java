@@ -27,31 +27,38 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.keyfair.common.secret.Secrets;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.registry.AdminTokens;
-import io.keyfair.registry.TestClients;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.testing.TestUsers;
+import io.keyfair.common.token.TokenSigner;
+import io.keyfair.registry.Registrations;
 import io.keyfair.registry.TestRows;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
 
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
 class ClientRegistrationTest {
 
     @Inject
-    AdminTokens tokens;
+    Pool pool;
+
+    @Inject
+    TokenSigner signer;
 
     private ExtractableResponse<Response> create(Object metadata) {
-        return given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(metadata)
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(metadata)
                 .when().post("/admin/clients").then().extract();
     }
 
     @Test
     void confidentialClientIsPendingAndItsSecretIsShownOnceAndStoredHashed() throws Exception {
-        Map<String, Object> metadata = TestClients.confidential();
+        Map<String, Object> metadata = Registrations.confidential();
         ExtractableResponse<Response> created = create(metadata);
 
         assertEquals(201, created.statusCode());
@@ -73,10 +80,10 @@ class ClientRegistrationTest {
         assertEquals(1, stored.size());
         assertArrayEquals(Secrets.sha256(secret), stored.get(0).hash());
         assertNull(stored.get(0).expiresAt());
-        assertEquals(List.of(AdminTokens.ADMIN_CLIENT_ID), TestRows.auditActors("client.created", id));
+        assertEquals(List.of(TestClients.ADMIN_CLIENT_ID), TestRows.auditActors("client.created", id));
         assertEquals(0, TestRows.count("select count(*) from audit_events where detail::text like ?", "%" + secret + "%"));
 
-        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + id)
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + id)
                 .then().statusCode(200)
                 .body("client_id", equalTo(id))
                 .body("status", equalTo("pending"))
@@ -128,7 +135,7 @@ class ClientRegistrationTest {
         assertEquals(201, created.statusCode());
         String id = created.path("client_id");
 
-        Response read = given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + id);
+        Response read = given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + id);
         read.then().statusCode(200).body("$", not(hasKey("software_id")));
         for (Map.Entry<String, Object> member : metadata.entrySet()) {
             if (!member.getKey().equals("software_id")) {
@@ -139,7 +146,7 @@ class ClientRegistrationTest {
 
     @Test
     void publicClientGetsNoSecret() throws Exception {
-        ExtractableResponse<Response> created = create(TestClients.publicClient());
+        ExtractableResponse<Response> created = create(Registrations.publicClient());
 
         assertEquals(201, created.statusCode());
         assertEquals("none", created.path("token_endpoint_auth_method"));
@@ -150,7 +157,7 @@ class ClientRegistrationTest {
 
     @Test
     void loopbackRedirectUrisMayUsePlainHttpOnAnyPort() {
-        ExtractableResponse<Response> created = create(TestClients.with(TestClients.confidential(), "redirect_uris",
+        ExtractableResponse<Response> created = create(Registrations.with(Registrations.confidential(), "redirect_uris",
                 List.of("http://localhost:8765/cb", "http://127.0.0.1/cb", "http://[::1]:61000/cb", "https://app.example.com/cb")));
 
         assertEquals(201, created.statusCode());
@@ -159,8 +166,8 @@ class ClientRegistrationTest {
 
     @Test
     void dedicatedAppOfAnExistingUserIsApprovedAtCreation() throws Exception {
-        UUID owner = TestRows.insertUser();
-        Map<String, Object> metadata = TestClients.confidential();
+        UUID owner = UUID.fromString(TestUsers.user().create(pool).id());
+        Map<String, Object> metadata = Registrations.confidential();
         metadata.put("app_type", "dedicated");
         metadata.put("owner_user_id", owner.toString());
 
@@ -174,7 +181,7 @@ class ClientRegistrationTest {
 
     @Test
     void dedicatedAppWithoutOwnerIsApprovedAtCreation() {
-        Map<String, Object> metadata = TestClients.confidential();
+        Map<String, Object> metadata = Registrations.confidential();
         metadata.put("app_type", "dedicated");
 
         ExtractableResponse<Response> created = create(metadata);
@@ -186,11 +193,11 @@ class ClientRegistrationTest {
 
     @Test
     void dedicatedAppOfAnUnknownUserIsRefused() throws Exception {
-        Map<String, Object> metadata = TestClients.confidential();
+        Map<String, Object> metadata = Registrations.confidential();
         metadata.put("app_type", "dedicated");
         metadata.put("owner_user_id", UUID.randomUUID().toString());
 
-        given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(metadata)
+        given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(metadata)
                 .when().post("/admin/clients")
                 .then().statusCode(400).body("error", equalTo("invalid_client_metadata"));
         assertEquals(0, TestRows.count("select count(*) from clients where client_name = ?", metadata.get("client_name")));
@@ -198,7 +205,7 @@ class ClientRegistrationTest {
 
     @Test
     void restrictedAdminScopeIsAllowedForAConfidentialClientCredentialsClient() {
-        ExtractableResponse<Response> created = create(TestClients.with(TestClients.machine(), "scope", "admin"));
+        ExtractableResponse<Response> created = create(Registrations.with(Registrations.machine(), "scope", "admin"));
 
         assertEquals(201, created.statusCode());
         assertEquals("admin", created.path("scope"));
@@ -206,7 +213,7 @@ class ClientRegistrationTest {
 
     @Test
     void malformedJsonIsAnInvalidRequest() {
-        given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body("{\"client_name\": ")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body("{\"client_name\": ")
                 .when().post("/admin/clients")
                 .then().statusCode(400).body("error", equalTo("invalid_request"))
                 .body("error_description", not(containsString("Exception")));
@@ -214,7 +221,7 @@ class ClientRegistrationTest {
 
     @Test
     void aBodyThatIsNotAnObjectIsAnInvalidRequest() {
-        given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body("[\"client_name\"]")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body("[\"client_name\"]")
                 .when().post("/admin/clients")
                 .then().statusCode(400).body("error", equalTo("invalid_request"));
     }
@@ -223,77 +230,77 @@ class ClientRegistrationTest {
     static Stream<Arguments> invalidMetadata() {
         return Stream.of(
                 // redirect URIs: RFC 6749 §3.1.2, RFC 8252 §7.3
-                Arguments.of("plain http on a public host", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("http://app.example.com/cb")), "invalid_redirect_uri"),
-                Arguments.of("plain http on a host named like loopback", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("http://localhost.evil.com/cb")), "invalid_redirect_uri"),
-                Arguments.of("a fragment", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("https://app.example.com/cb#frag")), "invalid_redirect_uri"),
-                Arguments.of("a space", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("https://app.example.com/a b")), "invalid_redirect_uri"),
-                Arguments.of("a relative URI", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("/callback")), "invalid_redirect_uri"),
-                Arguments.of("a custom scheme", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("com.example.app:/cb")), "invalid_redirect_uri"),
-                Arguments.of("an unparseable URI", TestClients.with(TestClients.confidential(), "redirect_uris", List.of("https://app.example.com/%zz")), "invalid_redirect_uri"),
-                Arguments.of("no redirect URI for the code grant", TestClients.with(TestClients.confidential(), "redirect_uris", null), "invalid_redirect_uri"),
-                Arguments.of("a plain http post-logout URI on a public host", TestClients.with(TestClients.confidential(), "post_logout_redirect_uris", List.of("http://app.example.com/bye")), "invalid_redirect_uri"),
-                Arguments.of("a post-logout URI with a fragment", TestClients.with(TestClients.confidential(), "post_logout_redirect_uris", List.of("https://app.example.com/bye#x")), "invalid_redirect_uri"),
-                Arguments.of("a relative post-logout URI", TestClients.with(TestClients.confidential(), "post_logout_redirect_uris", List.of("/bye")), "invalid_redirect_uri"),
-                Arguments.of("a javascript post-logout URI", TestClients.with(TestClients.confidential(), "post_logout_redirect_uris", List.of("javascript:alert(1)")), "invalid_redirect_uri"),
-                Arguments.of("post_logout_redirect_uris as a string", TestClients.with(TestClients.confidential(), "post_logout_redirect_uris", "https://app.example.com/bye"), "invalid_client_metadata"),
-                Arguments.of("an empty redirect URI list for the code grant", TestClients.with(TestClients.confidential(), "redirect_uris", List.of()), "invalid_redirect_uri"),
+                Arguments.of("plain http on a public host", Registrations.with(Registrations.confidential(), "redirect_uris", List.of("http://app.example.com/cb")), "invalid_redirect_uri"),
+                Arguments.of("plain http on a host named like loopback", Registrations.with(Registrations.confidential(), "redirect_uris", List.of("http://localhost.evil.com/cb")), "invalid_redirect_uri"),
+                Arguments.of("a fragment", Registrations.with(Registrations.confidential(), "redirect_uris", List.of("https://app.example.com/cb#frag")), "invalid_redirect_uri"),
+                Arguments.of("a space", Registrations.with(Registrations.confidential(), "redirect_uris", List.of("https://app.example.com/a b")), "invalid_redirect_uri"),
+                Arguments.of("a relative URI", Registrations.with(Registrations.confidential(), "redirect_uris", List.of("/callback")), "invalid_redirect_uri"),
+                Arguments.of("a custom scheme", Registrations.with(Registrations.confidential(), "redirect_uris", List.of("com.example.app:/cb")), "invalid_redirect_uri"),
+                Arguments.of("an unparseable URI", Registrations.with(Registrations.confidential(), "redirect_uris", List.of("https://app.example.com/%zz")), "invalid_redirect_uri"),
+                Arguments.of("no redirect URI for the code grant", Registrations.with(Registrations.confidential(), "redirect_uris", null), "invalid_redirect_uri"),
+                Arguments.of("a plain http post-logout URI on a public host", Registrations.with(Registrations.confidential(), "post_logout_redirect_uris", List.of("http://app.example.com/bye")), "invalid_redirect_uri"),
+                Arguments.of("a post-logout URI with a fragment", Registrations.with(Registrations.confidential(), "post_logout_redirect_uris", List.of("https://app.example.com/bye#x")), "invalid_redirect_uri"),
+                Arguments.of("a relative post-logout URI", Registrations.with(Registrations.confidential(), "post_logout_redirect_uris", List.of("/bye")), "invalid_redirect_uri"),
+                Arguments.of("a javascript post-logout URI", Registrations.with(Registrations.confidential(), "post_logout_redirect_uris", List.of("javascript:alert(1)")), "invalid_redirect_uri"),
+                Arguments.of("post_logout_redirect_uris as a string", Registrations.with(Registrations.confidential(), "post_logout_redirect_uris", "https://app.example.com/bye"), "invalid_client_metadata"),
+                Arguments.of("an empty redirect URI list for the code grant", Registrations.with(Registrations.confidential(), "redirect_uris", List.of()), "invalid_redirect_uri"),
                 // grants
-                Arguments.of("an unknown grant", TestClients.with(TestClients.confidential(), "grant_types", List.of("authorization_code", "urn:example:magic")), "invalid_client_metadata"),
-                Arguments.of("the implicit grant", TestClients.with(TestClients.confidential(), "grant_types", List.of("implicit")), "invalid_client_metadata"),
-                Arguments.of("the password grant", TestClients.with(TestClients.confidential(), "grant_types", List.of("password")), "invalid_client_metadata"),
-                Arguments.of("no grant at all", TestClients.with(TestClients.confidential(), "grant_types", List.of()), "invalid_client_metadata"),
-                Arguments.of("the token response type", TestClients.with(TestClients.confidential(), "response_types", List.of("token")), "invalid_client_metadata"),
-                Arguments.of("client_credentials for a public client", TestClients.with(TestClients.with(TestClients.machine(), "token_endpoint_auth_method", "none"), "grant_types", List.of("client_credentials")), "invalid_client_metadata"),
-                Arguments.of("an unknown auth method", TestClients.with(TestClients.confidential(), "token_endpoint_auth_method", "private_key_jwt"), "invalid_client_metadata"),
+                Arguments.of("an unknown grant", Registrations.with(Registrations.confidential(), "grant_types", List.of("authorization_code", "urn:example:magic")), "invalid_client_metadata"),
+                Arguments.of("the implicit grant", Registrations.with(Registrations.confidential(), "grant_types", List.of("implicit")), "invalid_client_metadata"),
+                Arguments.of("the password grant", Registrations.with(Registrations.confidential(), "grant_types", List.of("password")), "invalid_client_metadata"),
+                Arguments.of("no grant at all", Registrations.with(Registrations.confidential(), "grant_types", List.of()), "invalid_client_metadata"),
+                Arguments.of("the token response type", Registrations.with(Registrations.confidential(), "response_types", List.of("token")), "invalid_client_metadata"),
+                Arguments.of("client_credentials for a public client", Registrations.with(Registrations.with(Registrations.machine(), "token_endpoint_auth_method", "none"), "grant_types", List.of("client_credentials")), "invalid_client_metadata"),
+                Arguments.of("an unknown auth method", Registrations.with(Registrations.confidential(), "token_endpoint_auth_method", "private_key_jwt"), "invalid_client_metadata"),
                 // scopes
-                Arguments.of("an unknown scope", TestClients.with(TestClients.confidential(), "scope", "openid no_such_scope"), "invalid_client_metadata"),
-                Arguments.of("the admin scope without client_credentials", TestClients.with(TestClients.confidential(), "scope", "openid admin"), "invalid_client_metadata"),
-                Arguments.of("the admin scope for a public client", TestClients.with(TestClients.publicClient(), "scope", "admin"), "invalid_client_metadata"),
-                Arguments.of("a blank scope", TestClients.with(TestClients.confidential(), "scope", "  "), "invalid_client_metadata"),
+                Arguments.of("an unknown scope", Registrations.with(Registrations.confidential(), "scope", "openid no_such_scope"), "invalid_client_metadata"),
+                Arguments.of("the admin scope without client_credentials", Registrations.with(Registrations.confidential(), "scope", "openid admin"), "invalid_client_metadata"),
+                Arguments.of("the admin scope for a public client", Registrations.with(Registrations.publicClient(), "scope", "admin"), "invalid_client_metadata"),
+                Arguments.of("a blank scope", Registrations.with(Registrations.confidential(), "scope", "  "), "invalid_client_metadata"),
                 // types
-                Arguments.of("trusted as a string", TestClients.with(TestClients.confidential(), "trusted", "yes"), "invalid_client_metadata"),
-                Arguments.of("redirect_uris as a string", TestClients.with(TestClients.confidential(), "redirect_uris", "https://app.example.com/cb"), "invalid_client_metadata"),
-                Arguments.of("a redirect URI as a number", TestClients.with(TestClients.confidential(), "redirect_uris", List.of(42)), "invalid_client_metadata"),
-                Arguments.of("grant_types as a string", TestClients.with(TestClients.confidential(), "grant_types", "authorization_code"), "invalid_client_metadata"),
-                Arguments.of("scope as an array", TestClients.with(TestClients.confidential(), "scope", List.of("openid")), "invalid_client_metadata"),
-                Arguments.of("client_name as a number", TestClients.with(TestClients.confidential(), "client_name", 7), "invalid_client_metadata"),
-                Arguments.of("access_token_ttl as a string", TestClients.with(TestClients.confidential(), "access_token_ttl", "3600"), "invalid_client_metadata"),
-                Arguments.of("access_token_ttl as a fraction", TestClients.with(TestClients.confidential(), "access_token_ttl", 1.5), "invalid_client_metadata"),
-                Arguments.of("introspection_allowed as a number", TestClients.with(TestClients.confidential(), "introspection_allowed", 1), "invalid_client_metadata"),
+                Arguments.of("trusted as a string", Registrations.with(Registrations.confidential(), "trusted", "yes"), "invalid_client_metadata"),
+                Arguments.of("redirect_uris as a string", Registrations.with(Registrations.confidential(), "redirect_uris", "https://app.example.com/cb"), "invalid_client_metadata"),
+                Arguments.of("a redirect URI as a number", Registrations.with(Registrations.confidential(), "redirect_uris", List.of(42)), "invalid_client_metadata"),
+                Arguments.of("grant_types as a string", Registrations.with(Registrations.confidential(), "grant_types", "authorization_code"), "invalid_client_metadata"),
+                Arguments.of("scope as an array", Registrations.with(Registrations.confidential(), "scope", List.of("openid")), "invalid_client_metadata"),
+                Arguments.of("client_name as a number", Registrations.with(Registrations.confidential(), "client_name", 7), "invalid_client_metadata"),
+                Arguments.of("access_token_ttl as a string", Registrations.with(Registrations.confidential(), "access_token_ttl", "3600"), "invalid_client_metadata"),
+                Arguments.of("access_token_ttl as a fraction", Registrations.with(Registrations.confidential(), "access_token_ttl", 1.5), "invalid_client_metadata"),
+                Arguments.of("introspection_allowed as a number", Registrations.with(Registrations.confidential(), "introspection_allowed", 1), "invalid_client_metadata"),
                 // ranges
-                Arguments.of("access_token_ttl of 0", TestClients.with(TestClients.confidential(), "access_token_ttl", 0), "invalid_client_metadata"),
-                Arguments.of("access_token_ttl over a day", TestClients.with(TestClients.confidential(), "access_token_ttl", 86_401), "invalid_client_metadata"),
-                Arguments.of("a huge access_token_ttl", TestClients.with(TestClients.confidential(), "access_token_ttl", 99_999_999_999L), "invalid_client_metadata"),
-                Arguments.of("refresh_grace_seconds over 5 minutes", TestClients.with(TestClients.confidential(), "refresh_grace_seconds", 301), "invalid_client_metadata"),
-                Arguments.of("negative refresh_grace_seconds", TestClients.with(TestClients.confidential(), "refresh_grace_seconds", -1), "invalid_client_metadata"),
-                Arguments.of("an unsupported signing algorithm", TestClients.with(TestClients.confidential(), "id_token_signed_response_alg", "HS256"), "invalid_client_metadata"),
+                Arguments.of("access_token_ttl of 0", Registrations.with(Registrations.confidential(), "access_token_ttl", 0), "invalid_client_metadata"),
+                Arguments.of("access_token_ttl over a day", Registrations.with(Registrations.confidential(), "access_token_ttl", 86_401), "invalid_client_metadata"),
+                Arguments.of("a huge access_token_ttl", Registrations.with(Registrations.confidential(), "access_token_ttl", 99_999_999_999L), "invalid_client_metadata"),
+                Arguments.of("refresh_grace_seconds over 5 minutes", Registrations.with(Registrations.confidential(), "refresh_grace_seconds", 301), "invalid_client_metadata"),
+                Arguments.of("negative refresh_grace_seconds", Registrations.with(Registrations.confidential(), "refresh_grace_seconds", -1), "invalid_client_metadata"),
+                Arguments.of("an unsupported signing algorithm", Registrations.with(Registrations.confidential(), "id_token_signed_response_alg", "HS256"), "invalid_client_metadata"),
                 // names and links
-                Arguments.of("no client_name", TestClients.with(TestClients.confidential(), "client_name", null), "invalid_client_metadata"),
-                Arguments.of("a blank client_name", TestClients.with(TestClients.confidential(), "client_name", "   "), "invalid_client_metadata"),
-                Arguments.of("a client_name over 200 characters", TestClients.with(TestClients.confidential(), "client_name", "n".repeat(201)), "invalid_client_metadata"),
-                Arguments.of("a NUL in client_name", TestClients.with(TestClients.confidential(), "client_name", "App\u0000"), "invalid_client_metadata"),
-                Arguments.of("a line break in client_name", TestClients.with(TestClients.confidential(), "client_name", "App\nSecond line"), "invalid_client_metadata"),
-                Arguments.of("a NUL in reason", TestClients.with(TestClients.confidential(), "reason", "Because\u0000"), "invalid_client_metadata"),
-                Arguments.of("a reason over 2000 characters", TestClients.with(TestClients.confidential(), "reason", "r".repeat(2001)), "invalid_client_metadata"),
-                Arguments.of("a plain http logo_uri", TestClients.with(TestClients.confidential(), "logo_uri", "http://cdn.example.com/logo.png"), "invalid_client_metadata"),
-                Arguments.of("a relative tos_uri", TestClients.with(TestClients.confidential(), "tos_uri", "/tos"), "invalid_client_metadata"),
-                Arguments.of("a javascript policy_uri", TestClients.with(TestClients.confidential(), "policy_uri", "javascript:alert(1)"), "invalid_client_metadata"),
-                Arguments.of("a plain http events_uri", TestClients.with(TestClients.confidential(), "events_uri", "http://hooks.example.com/events"), "invalid_client_metadata"),
+                Arguments.of("no client_name", Registrations.with(Registrations.confidential(), "client_name", null), "invalid_client_metadata"),
+                Arguments.of("a blank client_name", Registrations.with(Registrations.confidential(), "client_name", "   "), "invalid_client_metadata"),
+                Arguments.of("a client_name over 200 characters", Registrations.with(Registrations.confidential(), "client_name", "n".repeat(201)), "invalid_client_metadata"),
+                Arguments.of("a NUL in client_name", Registrations.with(Registrations.confidential(), "client_name", "App\u0000"), "invalid_client_metadata"),
+                Arguments.of("a line break in client_name", Registrations.with(Registrations.confidential(), "client_name", "App\nSecond line"), "invalid_client_metadata"),
+                Arguments.of("a NUL in reason", Registrations.with(Registrations.confidential(), "reason", "Because\u0000"), "invalid_client_metadata"),
+                Arguments.of("a reason over 2000 characters", Registrations.with(Registrations.confidential(), "reason", "r".repeat(2001)), "invalid_client_metadata"),
+                Arguments.of("a plain http logo_uri", Registrations.with(Registrations.confidential(), "logo_uri", "http://cdn.example.com/logo.png"), "invalid_client_metadata"),
+                Arguments.of("a relative tos_uri", Registrations.with(Registrations.confidential(), "tos_uri", "/tos"), "invalid_client_metadata"),
+                Arguments.of("a javascript policy_uri", Registrations.with(Registrations.confidential(), "policy_uri", "javascript:alert(1)"), "invalid_client_metadata"),
+                Arguments.of("a plain http events_uri", Registrations.with(Registrations.confidential(), "events_uri", "http://hooks.example.com/events"), "invalid_client_metadata"),
                 // Keyfair's members
-                Arguments.of("frame_ancestors without trusted", TestClients.with(TestClients.confidential(), "frame_ancestors", List.of("https://app.example.com")), "invalid_client_metadata"),
-                Arguments.of("a frame ancestor with a path", TestClients.with(TestClients.with(TestClients.confidential(), "trusted", true), "frame_ancestors", List.of("https://app.example.com/page")), "invalid_client_metadata"),
-                Arguments.of("a plain http frame ancestor", TestClients.with(TestClients.with(TestClients.confidential(), "trusted", true), "frame_ancestors", List.of("http://app.example.com")), "invalid_client_metadata"),
-                Arguments.of("a wildcard frame ancestor", TestClients.with(TestClients.with(TestClients.confidential(), "trusted", true), "frame_ancestors", List.of("https://*.example.com")), "invalid_client_metadata"),
-                Arguments.of("an owner for a third-party app", TestClients.with(TestClients.confidential(), "owner_user_id", UUID.randomUUID().toString()), "invalid_client_metadata"),
-                Arguments.of("an owner that is not a UUID", TestClients.with(TestClients.with(TestClients.confidential(), "app_type", "dedicated"), "owner_user_id", "alice"), "invalid_client_metadata"),
-                Arguments.of("an unknown app_type", TestClients.with(TestClients.confidential(), "app_type", "first_party"), "invalid_client_metadata"),
-                Arguments.of("introspection for a public client", TestClients.with(TestClients.publicClient(), "introspection_allowed", true), "invalid_client_metadata"));
+                Arguments.of("frame_ancestors without trusted", Registrations.with(Registrations.confidential(), "frame_ancestors", List.of("https://app.example.com")), "invalid_client_metadata"),
+                Arguments.of("a frame ancestor with a path", Registrations.with(Registrations.with(Registrations.confidential(), "trusted", true), "frame_ancestors", List.of("https://app.example.com/page")), "invalid_client_metadata"),
+                Arguments.of("a plain http frame ancestor", Registrations.with(Registrations.with(Registrations.confidential(), "trusted", true), "frame_ancestors", List.of("http://app.example.com")), "invalid_client_metadata"),
+                Arguments.of("a wildcard frame ancestor", Registrations.with(Registrations.with(Registrations.confidential(), "trusted", true), "frame_ancestors", List.of("https://*.example.com")), "invalid_client_metadata"),
+                Arguments.of("an owner for a third-party app", Registrations.with(Registrations.confidential(), "owner_user_id", UUID.randomUUID().toString()), "invalid_client_metadata"),
+                Arguments.of("an owner that is not a UUID", Registrations.with(Registrations.with(Registrations.confidential(), "app_type", "dedicated"), "owner_user_id", "alice"), "invalid_client_metadata"),
+                Arguments.of("an unknown app_type", Registrations.with(Registrations.confidential(), "app_type", "first_party"), "invalid_client_metadata"),
+                Arguments.of("introspection for a public client", Registrations.with(Registrations.publicClient(), "introspection_allowed", true), "invalid_client_metadata"));
     }
 
     @ParameterizedTest(name = "{0} is refused with {2}")
     @MethodSource("invalidMetadata")
     void invalidMetadataIsRefusedAndNothingIsStored(String description, Map<String, Object> metadata, String error) throws Exception {
-        given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(metadata)
+        given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(metadata)
                 .when().post("/admin/clients")
                 .then().statusCode(400)
                 .header("Cache-Control", "no-store")
@@ -306,12 +313,12 @@ class ClientRegistrationTest {
 
     @Test
     void duplicateRedirectUrisAndScopesAreStoredOnce() {
-        ExtractableResponse<Response> created = create(TestClients.with(TestClients.with(TestClients.confidential(),
+        ExtractableResponse<Response> created = create(Registrations.with(Registrations.with(Registrations.confidential(),
                 "redirect_uris", List.of("https://app.example.com/cb", "https://app.example.com/cb")),
                 "scope", "openid  profile openid"));
 
         assertEquals(201, created.statusCode());
-        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + created.path("client_id"))
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + created.path("client_id"))
                 .then().statusCode(200)
                 .body("redirect_uris", contains("https://app.example.com/cb"))
                 .body("scope", equalTo("openid profile"));

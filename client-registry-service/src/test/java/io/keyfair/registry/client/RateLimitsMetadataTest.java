@@ -14,10 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.registry.AdminTokens;
-import io.keyfair.registry.TestClients;
-import io.keyfair.registry.TestClients.Registered;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.token.TokenSigner;
+import io.keyfair.registry.Registrations.Registered;
+import io.keyfair.registry.Registrations;
 import io.keyfair.registry.TestRows;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,20 +36,20 @@ import io.restassured.response.ValidatableResponse;
 class RateLimitsMetadataTest {
 
     @Inject
-    AdminTokens tokens;
+    TokenSigner signer;
 
     private ValidatableResponse create(Object metadata) {
-        return given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(metadata)
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(metadata)
                 .when().post("/admin/clients").then();
     }
 
     private ValidatableResponse patch(String id, Object body) {
-        return given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(body)
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(body)
                 .when().patch("/admin/clients/" + id).then();
     }
 
     private ValidatableResponse get(String id) {
-        return given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + id).then().statusCode(200);
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + id).then().statusCode(200);
     }
 
     private static long stored(String id, String column) throws Exception {
@@ -56,7 +58,7 @@ class RateLimitsMetadataTest {
 
     @Test
     void rateLimitsGivenOnCreateAreStoredAndShown() throws Exception {
-        String id = create(TestClients.with(TestClients.machine(), "rate_limits",
+        String id = create(Registrations.with(Registrations.machine(), "rate_limits",
                 Map.of("client_credentials", 3, "other", 1_000_000_000)))
                 .statusCode(201)
                 .body("rate_limits.client_credentials", equalTo(3))
@@ -69,13 +71,13 @@ class RateLimitsMetadataTest {
 
     @Test
     void clientWithoutRateLimitsShowsNone() {
-        Registered client = TestClients.register(tokens.admin(), TestClients.machine());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.machine());
         get(client.id()).body("rate_limits", nullValue());
     }
 
     @Test
     void patchSetsReplacesAndRemovesRateLimits() throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.machine());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.machine());
         patch(client.id(), Map.of("rate_limits", Map.of("client_credentials", 10))).statusCode(200)
                 .body("rate_limits.client_credentials", equalTo(10)).body("rate_limits.other", nullValue());
         assertEquals(10, stored(client.id(), "rate_limit_client_credentials"));
@@ -85,7 +87,7 @@ class RateLimitsMetadataTest {
         assertEquals(0, stored(client.id(), "rate_limit_client_credentials"));
         patch(client.id(), "{\"rate_limits\": null}").statusCode(200).body("rate_limits", nullValue());
         assertEquals(0, stored(client.id(), "rate_limit_other"));
-        assertEquals(List.of(AdminTokens.ADMIN_CLIENT_ID, AdminTokens.ADMIN_CLIENT_ID, AdminTokens.ADMIN_CLIENT_ID),
+        assertEquals(List.of(TestClients.ADMIN_CLIENT_ID, TestClients.ADMIN_CLIENT_ID, TestClients.ADMIN_CLIENT_ID),
                 TestRows.auditActors("client.updated", client.id()));
     }
 
@@ -103,7 +105,7 @@ class RateLimitsMetadataTest {
             "\"lots\""
     })
     void invalidRateLimitsGiveInvalidClientMetadataAndChangeNothing(String rateLimits) throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.machine());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.machine());
         String body = "{\"rate_limits\": " + rateLimits + "}";
         patch(client.id(), body).statusCode(400).body("error", equalTo("invalid_client_metadata"));
         get(client.id()).body("rate_limits", nullValue());
@@ -116,10 +118,10 @@ class RateLimitsMetadataTest {
 
     @Test
     void dynamicRegistrationCannotSetRateLimits() {
-        String initial = given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(Map.of("expires_in", 600))
+        String initial = given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(Map.of("expires_in", 600))
                 .when().post("/admin/initial-access-tokens").then().statusCode(201).extract().path("token");
         given().auth().oauth2(initial).contentType(ContentType.JSON)
-                .body(TestClients.with(TestClients.machine(), "rate_limits", Map.of("client_credentials", 1_000_000)))
+                .body(Registrations.with(Registrations.machine(), "rate_limits", Map.of("client_credentials", 1_000_000)))
                 .when().post("/oauth/register")
                 .then().statusCode(400).body("error", equalTo("invalid_client_metadata"));
     }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,14 +22,18 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.registry.AdminTokens;
-import io.keyfair.registry.TestClients;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.testing.TestUsers;
+import io.keyfair.common.token.TokenSigner;
+import io.keyfair.registry.Registrations;
 import io.keyfair.registry.TestRows;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
 
 /** The connections admin API (CONTRACT.md, "Connections"): states from real data, paging, revocation. */
 @QuarkusTest
@@ -36,25 +41,33 @@ import io.restassured.response.Response;
 class ConnectionsTest {
 
     @Inject
-    AdminTokens tokens;
+    Pool pool;
+
+    @Inject
+    TokenSigner signer;
+
+    /** The username of each user {@link #connect} made. */
+    private final Map<UUID, String> usernames = new HashMap<>();
 
     @Inject
     ConnectionMetrics metrics;
 
     private Response get(String path) {
-        return given().auth().oauth2(tokens.admin()).when().get(path);
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).when().get(path);
     }
 
     private String approvedClient() {
-        TestClients.Registered c = TestClients.register(tokens.admin(),
-                TestClients.with(TestClients.confidential(), "grant_types", List.of("authorization_code", "refresh_token")));
-        TestClients.step(tokens.admin(), c.id(), "approve");
+        Registrations.Registered c = Registrations.register(TestTokens.admin().sign(signer),
+                Registrations.with(Registrations.confidential(), "grant_types", List.of("authorization_code", "refresh_token")));
+        Registrations.step(TestTokens.admin().sign(signer), c.id(), "approve");
         return c.id();
     }
 
     /** A connection as authorize- and token-service leave it: a consent and, optionally, one refresh family. */
-    private static UUID connect(String clientId, String lastUsed, String familyExpires, String familyRevokedReason) throws SQLException {
-        UUID user = TestRows.insertUser();
+    private UUID connect(String clientId, String lastUsed, String familyExpires, String familyRevokedReason) throws SQLException {
+        TestUsers.Created created = TestUsers.user().create(pool);
+        UUID user = UUID.fromString(created.id());
+        usernames.put(user, created.username());
         TestRows.execute("insert into consents (user_id, client_id, scope, first_granted_at, last_used_at) "
                 + "values (?, ?, 'openid profile', now() - interval '30 days', now() - (?::text)::interval)", user, clientId, lastUsed);
         if (familyExpires != null) {
@@ -91,7 +104,7 @@ class ConnectionsTest {
         assertEquals("revoked", stateOf(body, removed));
 
         Map<String, Object> entry = body.getMap("connections.find { it.user_id == '" + active + "' }");
-        assertEquals("user-" + active, entry.get("username"));
+        assertEquals(usernames.get(active), entry.get("username"));
         assertEquals("openid profile", entry.get("scope"));
         for (String time : List.of("first_granted_at", "last_used_at", "refresh_expires_at")) {
             assertNotNull(Instant.parse((String) entry.get(time)), time + " is ISO 8601 UTC");
@@ -107,7 +120,7 @@ class ConnectionsTest {
     void aSuspendedClientsConnectionsAreSuspended() throws SQLException {
         String client = approvedClient();
         UUID user = connect(client, "1 hour", "30 days", null);
-        TestClients.step(tokens.admin(), client, "suspend");
+        Registrations.step(TestTokens.admin().sign(signer), client, "suspend");
         get("/admin/clients/" + client + "/connections").then().statusCode(200)
                 .body("connections[0].user_id", equalTo(user.toString())).body("connections[0].state", equalTo("suspended"));
     }
@@ -123,7 +136,7 @@ class ConnectionsTest {
         String next = "/admin/clients/" + client + "/connections?limit=2";
         int pages = 0;
         while (next != null) {
-            JsonPath page = get(next.replace(AdminTokens.ISSUER, "")).then().statusCode(200).extract().jsonPath();
+            JsonPath page = get(next.replace(TestTokens.ISSUER, "")).then().statusCode(200).extract().jsonPath();
             List<String> users = page.getList("connections.user_id");
             assertTrue(users.size() <= 2);
             for (String u : users) {
@@ -131,7 +144,7 @@ class ConnectionsTest {
             }
             next = page.getString("next");
             if (next != null) {
-                assertTrue(next.startsWith(AdminTokens.ISSUER + "/admin/clients/" + client + "/connections?"), next);
+                assertTrue(next.startsWith(TestTokens.ISSUER + "/admin/clients/" + client + "/connections?"), next);
             }
             pages++;
         }
@@ -155,21 +168,21 @@ class ConnectionsTest {
         UUID user = connect(client, "1 hour", "30 days", null);
         UUID other = connect(client, "1 hour", "30 days", null);
 
-        given().auth().oauth2(tokens.admin()).when().delete("/admin/clients/" + client + "/connections/" + user)
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().delete("/admin/clients/" + client + "/connections/" + user)
                 .then().statusCode(204);
 
         assertEquals(1, TestRows.count("select count(*) from consents where user_id = ? and revoked_at is not null", user));
         assertEquals(0, TestRows.count("select count(*) from refresh_families where user_id = ? and revoked_at is null", user));
         assertEquals(1, TestRows.count("select count(*) from revocations where kind = 'user_client' and subject = ?", client + ":" + user));
         assertEquals(1, TestRows.count("select count(*) from refresh_families where user_id = ? and revoked_at is null", other));
-        assertEquals(List.of("admin:" + AdminTokens.ADMIN_CLIENT_ID), TestRows.auditActors("connection.revoked", client));
+        assertEquals(List.of("admin:" + TestClients.ADMIN_CLIENT_ID), TestRows.auditActors("connection.revoked", client));
         JsonPath body = get("/admin/clients/" + client + "/connections").jsonPath();
         assertEquals("revoked", stateOf(body, user));
         assertEquals("active", stateOf(body, other));
 
-        given().auth().oauth2(tokens.admin()).when().delete("/admin/clients/" + client + "/connections/" + UUID.randomUUID())
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().delete("/admin/clients/" + client + "/connections/" + UUID.randomUUID())
                 .then().statusCode(404);
-        given().auth().oauth2(tokens.admin()).when().delete("/admin/clients/" + client + "/connections/not-a-user")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().delete("/admin/clients/" + client + "/connections/not-a-user")
                 .then().statusCode(404);
     }
 
@@ -181,13 +194,13 @@ class ConnectionsTest {
         UUID gone = connect(client, "1 hour", "30 days", "connection_revoked");
         TestRows.execute("update consents set revoked_at = now() where user_id = ?", gone);
 
-        given().auth().oauth2(tokens.admin()).when().post("/admin/clients/" + client + "/connections/revoke")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().post("/admin/clients/" + client + "/connections/revoke")
                 .then().statusCode(200).body("revoked", equalTo(2));
 
         assertEquals(0, TestRows.count("select count(*) from consents where client_id = ? and revoked_at is null", client));
         assertEquals(0, TestRows.count("select count(*) from refresh_families where client_id = ? and revoked_at is null", client));
         get("/admin/clients/" + client + "/connections?state=revoked").then().body("connections", hasSize(3));
-        given().auth().oauth2(tokens.admin()).when().post("/admin/clients/" + client + "/connections/revoke")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().post("/admin/clients/" + client + "/connections/revoke")
                 .then().statusCode(200).body("revoked", equalTo(0));
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 
 import jakarta.inject.Inject;
 
@@ -11,28 +12,29 @@ import org.junit.jupiter.api.Test;
 
 import io.keyfair.common.housekeeping.Purges;
 import io.keyfair.common.secret.Secrets;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.registry.TestRows;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
 
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
 class HousekeepingTest {
 
     @Inject
+    Pool pool;
+
+    @Inject
     Purges purges;
 
     @Test
     void purgesEndedSecretsAndExpiredInitialAccessTokensOnly() throws Exception {
-        String client = Secrets.newClientId();
-        TestRows.execute("insert into clients (client_id, client_name, grant_types, scope, token_endpoint_auth_method, status) "
-                + "values (?, 'housekeeping', 'client_credentials', 'profile', 'client_secret_basic', 'approved')", client);
-        TestRows.execute("insert into client_secrets (client_id, secret_hash, expires_at) values (?, ?, now() - interval '1 minute')",
-                client, Secrets.sha256("ended"));
-        TestRows.execute("insert into client_secrets (client_id, secret_hash, expires_at) values (?, ?, now() + interval '1 hour')",
-                client, Secrets.sha256("overlapping"));
-        TestRows.execute("insert into client_secrets (client_id, secret_hash) values (?, ?)", client, Secrets.sha256("current"));
+        // a current secret comes with the client; one ended a minute ago, one is still in its overlap
+        String client = TestClients.confidential().create(pool).clientId();
+        TestClients.addSecret(pool, client, Secrets.newSecret(), OffsetDateTime.now().minusMinutes(1));
+        TestClients.addSecret(pool, client, Secrets.newSecret(), OffsetDateTime.now().plusHours(1));
         byte[] expired = Secrets.sha256(Secrets.newSecret());
         byte[] live = Secrets.sha256(Secrets.newSecret());
         TestRows.insertInitialAccessToken(expired, Instant.now().minusSeconds(60));

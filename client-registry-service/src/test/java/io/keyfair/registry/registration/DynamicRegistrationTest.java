@@ -24,8 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.registry.AdminTokens;
-import io.keyfair.registry.TestClients;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.token.TokenSigner;
+import io.keyfair.registry.Registrations;
 import io.keyfair.registry.TestRows;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,10 +40,10 @@ import io.restassured.response.ValidatableResponse;
 class DynamicRegistrationTest {
 
     @Inject
-    AdminTokens tokens;
+    TokenSigner signer;
 
     private String initialAccessToken() {
-        return given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(Map.of("expires_in", 600))
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(Map.of("expires_in", 600))
                 .when().post("/admin/initial-access-tokens")
                 .then().statusCode(201).extract().path("token");
     }
@@ -54,7 +55,7 @@ class DynamicRegistrationTest {
 
     @Test
     void anInitialAccessTokenIsShownOnceAndStoredHashed() throws Exception {
-        ExtractableResponse<Response> issued = given().auth().oauth2(tokens.admin())
+        ExtractableResponse<Response> issued = given().auth().oauth2(TestTokens.admin().sign(signer))
                 .when().post("/admin/initial-access-tokens")
                 .then().statusCode(201)
                 .header("Cache-Control", "no-store")
@@ -72,7 +73,7 @@ class DynamicRegistrationTest {
     @ParameterizedTest
     @ValueSource(strings = { "{\"expires_in\": 59}", "{\"expires_in\": 2592001}", "{\"expires_in\": \"3600\"}", "{\"expires_in\": true}" })
     void anExpiresInOutOfRangeIsAnInvalidRequest(String body) {
-        given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(body)
+        given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(body)
                 .when().post("/admin/initial-access-tokens")
                 .then().statusCode(400).body("error", equalTo("invalid_request"));
     }
@@ -80,7 +81,7 @@ class DynamicRegistrationTest {
     @Test
     void aClientRegisteredWithAnInitialAccessTokenIsPendingAndGetsASecret() throws Exception {
         String token = initialAccessToken();
-        Map<String, Object> metadata = TestClients.confidential();
+        Map<String, Object> metadata = Registrations.confidential();
 
         ExtractableResponse<Response> created = register(token, metadata)
                 .statusCode(201)
@@ -94,7 +95,7 @@ class DynamicRegistrationTest {
                 .extract();
         String id = created.path("client_id");
 
-        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + id)
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + id)
                 .then().statusCode(200).body("status", equalTo("pending"));
         assertEquals(List.of("initial_access_token"), TestRows.auditActors("client.registered", id));
         assertEquals(1, TestRows.secrets(id).size());
@@ -103,13 +104,13 @@ class DynamicRegistrationTest {
     @Test
     void aRegisteredClientKeepsItsPostLogoutRedirectUris() {
         String token = initialAccessToken();
-        String id = register(token, TestClients.with(TestClients.confidential(), "post_logout_redirect_uris",
+        String id = register(token, Registrations.with(Registrations.confidential(), "post_logout_redirect_uris",
                 List.of("https://app.example.com/bye")))
                 .statusCode(201)
                 .body("post_logout_redirect_uris", equalTo(List.of("https://app.example.com/bye")))
                 .extract().path("client_id");
 
-        given().auth().oauth2(tokens.admin()).when().get("/admin/clients/" + id)
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + id)
                 .then().statusCode(200).body("post_logout_redirect_uris", equalTo(List.of("https://app.example.com/bye")));
     }
 
@@ -117,14 +118,14 @@ class DynamicRegistrationTest {
     void anInitialAccessTokenWorksForManyRegistrationsUntilItExpires() {
         String token = initialAccessToken();
 
-        register(token, TestClients.confidential()).statusCode(201);
-        register(token, TestClients.publicClient()).statusCode(201);
-        register(token, TestClients.machine()).statusCode(201);
+        register(token, Registrations.confidential()).statusCode(201);
+        register(token, Registrations.publicClient()).statusCode(201);
+        register(token, Registrations.machine()).statusCode(201);
     }
 
     @Test
     void noTokenGets401WithABareBearerChallenge() throws Exception {
-        Map<String, Object> metadata = TestClients.confidential();
+        Map<String, Object> metadata = Registrations.confidential();
         given().contentType(ContentType.JSON).body(metadata)
                 .when().post("/oauth/register")
                 .then().statusCode(401)
@@ -135,7 +136,7 @@ class DynamicRegistrationTest {
 
     @Test
     void anUnknownTokenGets401InvalidToken() throws Exception {
-        Map<String, Object> metadata = TestClients.confidential();
+        Map<String, Object> metadata = Registrations.confidential();
         register(Secrets.newSecret(), metadata)
                 .statusCode(401)
                 .header("WWW-Authenticate", containsString("error=\"invalid_token\""))
@@ -147,7 +148,7 @@ class DynamicRegistrationTest {
     void anExpiredTokenGets401InvalidToken() throws Exception {
         String token = Secrets.newSecret();
         TestRows.insertInitialAccessToken(Secrets.sha256(token), Instant.now().minusSeconds(1));
-        Map<String, Object> metadata = TestClients.confidential();
+        Map<String, Object> metadata = Registrations.confidential();
 
         register(token, metadata)
                 .statusCode(401)
@@ -157,7 +158,7 @@ class DynamicRegistrationTest {
 
     @Test
     void anAdminAccessTokenIsNotAnInitialAccessToken() {
-        register(tokens.admin(), TestClients.confidential()).statusCode(401).body("error", equalTo("invalid_token"));
+        register(TestTokens.admin().sign(signer), Registrations.confidential()).statusCode(401).body("error", equalTo("invalid_token"));
     }
 
     @Test
@@ -172,14 +173,14 @@ class DynamicRegistrationTest {
 
     static Stream<Arguments> privilegedMetadata() {
         return Stream.of(
-                Arguments.of("trusted", TestClients.with(TestClients.confidential(), "trusted", true)),
-                Arguments.of("introspection_allowed", TestClients.with(TestClients.confidential(), "introspection_allowed", true)),
-                Arguments.of("a dedicated app", TestClients.with(TestClients.with(TestClients.confidential(), "app_type", "dedicated"),
+                Arguments.of("trusted", Registrations.with(Registrations.confidential(), "trusted", true)),
+                Arguments.of("introspection_allowed", Registrations.with(Registrations.confidential(), "introspection_allowed", true)),
+                Arguments.of("a dedicated app", Registrations.with(Registrations.with(Registrations.confidential(), "app_type", "dedicated"),
                         "owner_user_id", UUID.randomUUID().toString())),
-                Arguments.of("frame_ancestors", TestClients.with(TestClients.with(TestClients.confidential(), "trusted", true),
+                Arguments.of("frame_ancestors", Registrations.with(Registrations.with(Registrations.confidential(), "trusted", true),
                         "frame_ancestors", List.of("https://app.example.com"))),
-                Arguments.of("the admin scope", TestClients.with(TestClients.machine(), "scope", "admin")),
-                Arguments.of("the admin scope among others", TestClients.with(TestClients.confidential(), "scope", "openid admin")));
+                Arguments.of("the admin scope", Registrations.with(Registrations.machine(), "scope", "admin")),
+                Arguments.of("the admin scope among others", Registrations.with(Registrations.confidential(), "scope", "openid admin")));
     }
 
     @ParameterizedTest(name = "{0} is refused")
@@ -195,11 +196,11 @@ class DynamicRegistrationTest {
     void registrationValidatesMetadataLikeTheAdminApi() {
         String token = initialAccessToken();
 
-        register(token, TestClients.with(TestClients.confidential(), "redirect_uris", List.of("http://app.example.com/cb")))
+        register(token, Registrations.with(Registrations.confidential(), "redirect_uris", List.of("http://app.example.com/cb")))
                 .statusCode(400).body("error", equalTo("invalid_redirect_uri"));
-        register(token, TestClients.with(TestClients.confidential(), "post_logout_redirect_uris", List.of("https://app.example.com/bye#x")))
+        register(token, Registrations.with(Registrations.confidential(), "post_logout_redirect_uris", List.of("https://app.example.com/bye#x")))
                 .statusCode(400).body("error", equalTo("invalid_redirect_uri"));
-        register(token, TestClients.with(TestClients.confidential(), "grant_types", List.of("implicit")))
+        register(token, Registrations.with(Registrations.confidential(), "grant_types", List.of("implicit")))
                 .statusCode(400).body("error", equalTo("invalid_client_metadata"));
         given().auth().oauth2(token).contentType(ContentType.JSON).body("{not json")
                 .when().post("/oauth/register")

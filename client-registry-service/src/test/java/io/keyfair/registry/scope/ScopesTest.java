@@ -15,9 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.registry.AdminTokens;
-import io.keyfair.registry.TestClients;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.token.TokenSigner;
+import io.keyfair.registry.Registrations;
 import io.keyfair.registry.TestRows;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,10 +33,10 @@ class ScopesTest {
     private static final String PREFIX = "registry-test:";
 
     @Inject
-    AdminTokens tokens;
+    TokenSigner signer;
 
     private ValidatableResponse save(Object body) {
-        return given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(body)
+        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(body)
                 .when().post("/admin/scopes").then();
     }
 
@@ -50,7 +52,7 @@ class ScopesTest {
 
     @Test
     void theCatalogStartsWithTheStandardScopesAndAdminIsRestricted() {
-        given().auth().oauth2(tokens.admin()).when().get("/admin/scopes")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/scopes")
                 .then().statusCode(200)
                 .body("name", hasItems("openid", "profile", "email", "seller", "roles", "offline_access", "admin"))
                 .body("find { it.name == 'admin' }.restricted", equalTo(true))
@@ -68,12 +70,12 @@ class ScopesTest {
                 .body("description", equalTo("Read and write your listings"))
                 .body("restricted", equalTo(false));
 
-        given().auth().oauth2(tokens.admin()).when().get("/admin/scopes")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/scopes")
                 .then().statusCode(200)
                 .body("find { it.name == '" + name + "' }.description", equalTo("Read and write your listings"));
-        TestClients.register(tokens.admin(), TestClients.with(TestClients.confidential(), "scope", "openid " + name));
+        Registrations.register(TestTokens.admin().sign(signer), Registrations.with(Registrations.confidential(), "scope", "openid " + name));
         assertEquals(1, TestRows.count("select count(*) from audit_events where type = 'scope.created' "
-                + "and detail->>'name' = ? and actor = ?", name, AdminTokens.ADMIN_CLIENT_ID));
+                + "and detail->>'name' = ? and actor = ?", name, TestClients.ADMIN_CLIENT_ID));
     }
 
     @Test
@@ -85,7 +87,7 @@ class ScopesTest {
                 .statusCode(200)
                 .body("description", equalTo("Second text"));
 
-        given().auth().oauth2(tokens.admin()).when().get("/admin/scopes")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/scopes")
                 .then().statusCode(200)
                 .body("findAll { it.name == '" + name + "' }.size()", equalTo(1))
                 .body("find { it.name == '" + name + "' }.description", equalTo("Second text"));

@@ -22,10 +22,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.keyfair.common.secret.Secrets;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.registry.AdminTokens;
-import io.keyfair.registry.TestClients;
-import io.keyfair.registry.TestClients.Registered;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.token.TokenSigner;
+import io.keyfair.registry.Registrations;
+import io.keyfair.registry.Registrations.Registered;
 import io.keyfair.registry.TestRows;
 import io.keyfair.registry.TestRows.SecretRow;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -33,16 +35,20 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
 
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
 class SecretRotationTest {
 
     @Inject
-    AdminTokens tokens;
+    Pool pool;
+
+    @Inject
+    TokenSigner signer;
 
     private ExtractableResponse<Response> rotate(String id, Object body) {
-        var request = given().auth().oauth2(tokens.admin());
+        var request = given().auth().oauth2(TestTokens.admin().sign(signer));
         if (body != null) {
             request = request.contentType(ContentType.JSON).body(body);
         }
@@ -51,7 +57,7 @@ class SecretRotationTest {
 
     @Test
     void rotationWithoutOverlapRetiresTheOldSecretAtOnceAndStoresOnlyTheNewHash() throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
         ExtractableResponse<Response> rotated = rotate(client.id(), null);
 
@@ -66,14 +72,14 @@ class SecretRotationTest {
         assertEquals(1, stored.size());
         assertArrayEquals(Secrets.sha256(secret), stored.get(0).hash());
         assertNull(stored.get(0).expiresAt());
-        assertEquals(List.of(AdminTokens.ADMIN_CLIENT_ID), TestRows.auditActors("client.secret_rotated", client.id()));
+        assertEquals(List.of(TestClients.ADMIN_CLIENT_ID), TestRows.auditActors("client.secret_rotated", client.id()));
         assertEquals(0, TestRows.count("select count(*) from audit_events where client_id = ? and detail::text like ?",
                 client.id(), "%" + secret + "%"));
     }
 
     @Test
     void previousSecretTtlKeepsTheOldSecretWorkingForThatLong() throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
         long before = Instant.now().getEpochSecond();
 
         ExtractableResponse<Response> rotated = rotate(client.id(), Map.of("previous_secret_ttl", 3600));
@@ -91,7 +97,7 @@ class SecretRotationTest {
 
     @Test
     void anotherRotationRemovesTheOlderOverlappingSecret() throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
         String second = rotate(client.id(), Map.of("previous_secret_ttl", 600)).path("client_secret");
 
         String third = rotate(client.id(), Map.of("previous_secret_ttl", 60)).path("client_secret");
@@ -106,9 +112,9 @@ class SecretRotationTest {
 
     @Test
     void aPublicClientHasNoSecretToRotate() throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.publicClient());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.publicClient());
 
-        given().auth().oauth2(tokens.admin()).when().post("/admin/clients/" + client.id() + "/secret")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().post("/admin/clients/" + client.id() + "/secret")
                 .then().statusCode(400).body("error", equalTo("invalid_request"));
         assertEquals(0, TestRows.secrets(client.id()).size());
     }
@@ -117,9 +123,9 @@ class SecretRotationTest {
     @ValueSource(strings = { "{\"previous_secret_ttl\": -1}", "{\"previous_secret_ttl\": 2592001}",
             "{\"previous_secret_ttl\": \"60\"}", "{\"previous_secret_ttl\": 1.5}", "[]", "{" })
     void aBadPreviousSecretTtlIsAnInvalidRequestAndKeepsTheSecret(String body) throws Exception {
-        Registered client = TestClients.register(tokens.admin(), TestClients.confidential());
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
-        given().auth().oauth2(tokens.admin()).contentType(ContentType.JSON).body(body)
+        given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(body)
                 .when().post("/admin/clients/" + client.id() + "/secret")
                 .then().statusCode(400).body("error", equalTo("invalid_request"));
 
@@ -130,18 +136,18 @@ class SecretRotationTest {
 
     @Test
     void rotatingAnUnknownClientIsNotFound() {
-        given().auth().oauth2(tokens.admin()).when().post("/admin/clients/ffffffffffffffffffffffffffffffff/secret")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().post("/admin/clients/ffffffffffffffffffffffffffffffff/secret")
                 .then().statusCode(404).body("error", equalTo("not_found"));
     }
 
     @Test
     void theBootstrapAdminClientSecretComesFromItsConfiguration() throws Exception {
-        TestRows.ensureAdminClient();
-        long before = TestRows.count("select count(*) from client_secrets where client_id = ?", AdminTokens.ADMIN_CLIENT_ID);
+        TestClients.ensureBootstrapAdmin(pool);
+        long before = TestRows.count("select count(*) from client_secrets where client_id = ?", TestClients.ADMIN_CLIENT_ID);
 
-        given().auth().oauth2(tokens.admin()).when().post("/admin/clients/" + AdminTokens.ADMIN_CLIENT_ID + "/secret")
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().post("/admin/clients/" + TestClients.ADMIN_CLIENT_ID + "/secret")
                 .then().statusCode(400).body("error", equalTo("invalid_request"));
 
-        assertEquals(before, TestRows.count("select count(*) from client_secrets where client_id = ?", AdminTokens.ADMIN_CLIENT_ID));
+        assertEquals(before, TestRows.count("select count(*) from client_secrets where client_id = ?", TestClients.ADMIN_CLIENT_ID));
     }
 }

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 
 import io.keyfair.common.redis.RedisKeys;
 import io.keyfair.common.secret.Secrets;
+import io.keyfair.common.testing.TestClients;
+import io.keyfair.common.testing.TestClients.Created;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.token.TestClients;
-import io.keyfair.token.TestClients.Created;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;

@@ -28,10 +28,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 import io.keyfair.common.code.AuthorizationCodes;
+import io.keyfair.common.testing.TestClients;
+import io.keyfair.common.testing.TestClients.Created;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.token.TestClients;
-import io.keyfair.token.TestClients.Created;
-import io.keyfair.token.TestUsers;
+import io.keyfair.common.testing.TestUsers;
 import io.keyfair.token.TokenCalls.Pkce;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,7 +62,7 @@ class AuthorizationCodeGrantTest {
     @Test
     void exchangeGivesAccessRefreshAndIdTokenBoundToTheCode() throws Exception {
         Created client = client();
-        String user = TestUsers.create(pool);
+        String user = TestUsers.user().create(pool).id();
         Pkce pkce = Pkce.random();
         Response r = exchange(client, code(codes, client, user, OPENID_PROFILE, "n-0S6_WzA2Mj", pkce), pkce);
         r.then().statusCode(200).header("Cache-Control", "no-store").header("Pragma", "no-cache")
@@ -88,7 +88,7 @@ class AuthorizationCodeGrantTest {
     void codeUsedTwiceGivesInvalidGrantAndRevokesItsTokens() {
         Created client = client();
         Pkce pkce = Pkce.random();
-        String code = code(codes, client, TestUsers.create(pool), OPENID_PROFILE, null, pkce);
+        String code = code(codes, client, TestUsers.user().create(pool).id(), OPENID_PROFILE, null, pkce);
         Response first = exchange(client, code, pkce);
         first.then().statusCode(200);
         introspect(client, first.path("access_token")).then().body("active", equalTo(true));
@@ -100,7 +100,7 @@ class AuthorizationCodeGrantTest {
     @Test
     void wrongOrMissingCodeVerifierGivesInvalidGrant() {
         Created client = client();
-        String user = TestUsers.create(pool);
+        String user = TestUsers.user().create(pool).id();
         Pkce pkce = Pkce.random();
         assertInvalidGrant(exchange(client, code(codes, client, user, OPENID_PROFILE, null, pkce), Pkce.random()));
         assertInvalidGrant(exchange(client, code(codes, client, user, OPENID_PROFILE, null, pkce), null));
@@ -109,16 +109,16 @@ class AuthorizationCodeGrantTest {
     @Test
     void codeVerifierWithoutChallengeGivesInvalidGrant() {
         Created client = client();
-        assertInvalidGrant(exchange(client, code(codes, client, TestUsers.create(pool), OPENID_PROFILE, null, null), Pkce.random()));
+        assertInvalidGrant(exchange(client, code(codes, client, TestUsers.user().create(pool).id(), OPENID_PROFILE, null, null), Pkce.random()));
     }
 
     @Test
     void redirectUriMustMatchTheAuthorizationRequest() {
         Created client = client();
-        String code = code(codes, client, TestUsers.create(pool), OPENID_PROFILE, null, null);
+        String code = code(codes, client, TestUsers.user().create(pool).id(), OPENID_PROFILE, null, null);
         assertInvalidGrant(token(client, "grant_type", "authorization_code", "code", code, "redirect_uri", "https://app.example/other"));
         Created other = client();
-        String second = code(codes, other, TestUsers.create(pool), OPENID_PROFILE, null, null);
+        String second = code(codes, other, TestUsers.user().create(pool).id(), OPENID_PROFILE, null, null);
         assertInvalidGrant(token(other, "grant_type", "authorization_code", "code", second));
     }
 
@@ -126,7 +126,7 @@ class AuthorizationCodeGrantTest {
     void codeIssuedToAnotherClientGivesInvalidGrant() {
         Created owner = client();
         Created thief = client();
-        String code = code(codes, owner, TestUsers.create(pool), OPENID_PROFILE, null, null);
+        String code = code(codes, owner, TestUsers.user().create(pool).id(), OPENID_PROFILE, null, null);
         assertInvalidGrant(exchange(thief, code, null));
     }
 
@@ -142,14 +142,14 @@ class AuthorizationCodeGrantTest {
     void publicClientRedeemsWithPkceAlone() {
         Created app = TestClients.publicClient().scope("openid profile").create(pool);
         Pkce pkce = Pkce.random();
-        exchange(app, code(codes, app, TestUsers.create(pool), OPENID_PROFILE, null, pkce), pkce)
+        exchange(app, code(codes, app, TestUsers.user().create(pool).id(), OPENID_PROFILE, null, pkce), pkce)
                 .then().statusCode(200).body("refresh_token", not(emptyOrNullString()));
     }
 
     @Test
     void withoutRefreshGrantOrOpenidThereIsNoRefreshOrIdToken() {
         Created client = TestClients.confidential().grantTypes("authorization_code").scope("openid profile").create(pool);
-        exchange(client, code(codes, client, TestUsers.create(pool), List.of("profile"), null, null), null)
+        exchange(client, code(codes, client, TestUsers.user().create(pool).id(), List.of("profile"), null, null), null)
                 .then().statusCode(200).body("refresh_token", nullValue()).body("id_token", nullValue())
                 .body("scope", equalTo("profile"));
     }
@@ -157,7 +157,7 @@ class AuthorizationCodeGrantTest {
     @Test
     void codeOfADeletedUserGivesInvalidGrant() {
         Created client = client();
-        String user = TestUsers.create(pool);
+        String user = TestUsers.user().create(pool).id();
         String code = code(codes, client, user, OPENID_PROFILE, null, null);
         TestUsers.delete(pool, user);
         assertInvalidGrant(exchange(client, code, null));
@@ -166,7 +166,7 @@ class AuthorizationCodeGrantTest {
     @Test
     void codeOfADeletedUserGivesInvalidGrantAndNoTokenToAClientWithoutRefreshGrant() {
         Created client = TestClients.confidential().grantTypes("authorization_code").scope("openid profile").create(pool);
-        String user = TestUsers.create(pool);
+        String user = TestUsers.user().create(pool).id();
         String code = code(codes, client, user, OPENID_PROFILE, "n-1", null);
         TestUsers.delete(pool, user);
         Response r = exchange(client, code, null);

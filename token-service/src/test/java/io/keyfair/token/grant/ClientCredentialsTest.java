@@ -31,9 +31,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 import io.keyfair.common.client.ClientChanges;
+import io.keyfair.common.testing.TestClients;
+import io.keyfair.common.testing.TestClients.Created;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.token.TestClients;
-import io.keyfair.token.TestClients.Created;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -240,7 +240,7 @@ class ClientCredentialsTest {
 
     @Test
     void bootstrapAdminClientGetsAnAdminToken() throws Exception {
-        Response r = basic("00000000000000000000000000adm1n0", adminSecret(), "grant_type", "client_credentials", "scope", "admin");
+        Response r = basic(TestClients.ADMIN_CLIENT_ID, adminSecret(), "grant_type", "client_credentials", "scope", "admin");
         r.then().statusCode(200).body("scope", equalTo("admin"));
         assertEquals("admin", verified(r.path("access_token"), JWSAlgorithm.RS256).getStringClaim("scope"));
     }

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Test;
 import io.keyfair.common.client.ClientChanges;
 import io.keyfair.common.code.AuthorizationCodes;
 import io.keyfair.common.secret.Secrets;
+import io.keyfair.common.testing.TestClients;
+import io.keyfair.common.testing.TestClients.Created;
 import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.testing.TestUsers;
 import io.keyfair.common.token.RevocationList;
-import io.keyfair.token.TestClients;
-import io.keyfair.token.TestClients.Created;
-import io.keyfair.token.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -63,7 +63,7 @@ class RefreshTokenGrantTest {
 
     private Grant grant(TestClients builder) {
         Created client = builder.grantTypes("authorization_code refresh_token").scope("openid profile email").create(pool);
-        String user = TestUsers.create(pool);
+        String user = TestUsers.user().create(pool).id();
         Response tokens = exchange(client, code(codes, client, user, SCOPES, null, null), null);
         tokens.then().statusCode(200);
         return new Grant(client, user, tokens);

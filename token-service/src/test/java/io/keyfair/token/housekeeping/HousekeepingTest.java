@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 import io.keyfair.common.housekeeping.Purges;
 import io.keyfair.common.secret.Secrets;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.token.TestClients;
-import io.keyfair.token.TestUsers;
+import io.keyfair.common.testing.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.buffer.Buffer;
@@ -57,7 +57,7 @@ class HousekeepingTest {
     @Test
     void purgesOldRetiredTokensAndEndedFamiliesButKeepsLiveOnes() {
         String client = TestClients.confidential().grantTypes("authorization_code refresh_token").create(pool).clientId();
-        String user = TestUsers.create(pool);
+        String user = TestUsers.user().create(pool).id();
         String live = family(client, user, "30 days", "100 years");
         String expiredLongAgo = family(client, user, "-60 days", "100 years");
         String revokedLongAgo = family(client, user, "30 days", "-60 days");

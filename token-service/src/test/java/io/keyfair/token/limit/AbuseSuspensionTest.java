@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import io.keyfair.common.client.ClientChanges;
 import io.keyfair.common.code.AuthorizationCodes;
 import io.keyfair.common.redis.RedisKeys;
+import io.keyfair.common.testing.TestClients.Created;
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.token.TestClients;
-import io.keyfair.token.TestClients.Created;
-import io.keyfair.token.TestUsers;
+import io.keyfair.common.testing.TestUsers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -77,7 +77,7 @@ class AbuseSuspensionTest {
 
     /** Redeems a new grant's refresh token once, then presents the retired token again. */
     private void reuseRefreshToken(Created client) {
-        String user = TestUsers.create(pool);
+        String user = TestUsers.user().create(pool).id();
         String refreshToken = exchange(client, code(codes, client, user, SCOPES, null, null), null)
                 .then().statusCode(200).extract().path("refresh_token");
         token(client, "grant_type", "refresh_token", "refresh_token", refreshToken).then().statusCode(200);

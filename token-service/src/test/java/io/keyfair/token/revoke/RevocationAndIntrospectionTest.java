@@ -17,17 +17,15 @@ import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
-import com.nimbusds.jose.JWSAlgorithm;
-
 import io.keyfair.common.client.ClientChanges;
 import io.keyfair.common.code.AuthorizationCodes;
 import io.keyfair.common.secret.Secrets;
+import io.keyfair.common.testing.TestClients;
+import io.keyfair.common.testing.TestClients.Created;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.common.token.AccessToken;
+import io.keyfair.common.testing.TestTokens;
+import io.keyfair.common.testing.TestUsers;
 import io.keyfair.common.token.TokenSigner;
-import io.keyfair.token.TestClients;
-import io.keyfair.token.TestClients.Created;
-import io.keyfair.token.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -54,7 +52,7 @@ class RevocationAndIntrospectionTest {
     }
 
     private Response tokens(Created client) {
-        Response r = exchange(client, code(codes, client, TestUsers.create(pool), List.of("openid", "profile"), null, null), null);
+        Response r = exchange(client, code(codes, client, TestUsers.user().create(pool).id(), List.of("openid", "profile"), null, null), null);
         r.then().statusCode(200);
         return r;
     }
@@ -126,7 +124,7 @@ class RevocationAndIntrospectionTest {
         introspect(resourceServer, t.path("access_token")).then().body("active", equalTo(true))
                 .body("sub", equalTo(io.restassured.path.json.JsonPath.from(
                         new String(java.util.Base64.getUrlDecoder().decode(((String) t.path("access_token")).split("\\.")[1]))).getString("sub")));
-        Created admin = new Created("00000000000000000000000000adm1n0", adminSecret());
+        Created admin = new Created(TestClients.ADMIN_CLIENT_ID, "Keyfair admin", adminSecret(), null);
         introspect(admin, t.path("access_token")).then().body("active", equalTo(true));
     }
 
@@ -140,8 +138,7 @@ class RevocationAndIntrospectionTest {
     void expiredForgedAndUnknownTokensIntrospectInactive() {
         Created client = client();
         long now = System.currentTimeMillis() / 1000;
-        String expired = signer.sign(new AccessToken("http://localhost:8080", "http://localhost:8080", "u", client.clientId(),
-                List.of("openid"), now - 100, now - 1, Secrets.randomHex(16), null, JWSAlgorithm.RS256));
+        String expired = TestTokens.forUser("u").clientId(client.clientId()).lifetime(now - 100, now - 1).sign(signer);
         assertInactive(introspect(client, expired));
         String valid = tokens(client).path("access_token");
         String[] parts = valid.split("\\.");

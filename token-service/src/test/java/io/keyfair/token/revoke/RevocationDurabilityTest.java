@@ -22,11 +22,11 @@ import io.keyfair.common.client.ClientChanges;
 import io.keyfair.common.client.ClientDirectory;
 import io.keyfair.common.code.AuthorizationCodes;
 import io.keyfair.common.redis.RedisKeys;
+import io.keyfair.common.testing.TestClients;
+import io.keyfair.common.testing.TestClients.Created;
 import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.testing.TestUsers;
 import io.keyfair.common.token.RevocationList;
-import io.keyfair.token.TestClients;
-import io.keyfair.token.TestClients.Created;
-import io.keyfair.token.TestUsers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -80,7 +80,7 @@ class RevocationDurabilityTest {
 
     private Grant grant(TestClients builder) {
         Created client = builder.grantTypes("authorization_code refresh_token").scope("openid profile").create(pool);
-        String user = TestUsers.create(pool);
+        String user = TestUsers.user().create(pool).id();
         String code = code(codes, client, user, SCOPES, null, null);
         Response tokens = exchange(client, code, null);
         tokens.then().statusCode(200);

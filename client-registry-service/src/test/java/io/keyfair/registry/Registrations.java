@@ -11,14 +11,17 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 
-/** Client metadata to register in tests: small, valid builders to change one member at a time. */
-public final class TestClients {
+/**
+ * Client registrations through the admin API: small, valid metadata to change one member at a
+ * time, and the calls that register a client and take it through its lifecycle.
+ */
+public final class Registrations {
 
     /** A client the admin API registered, with its secret (null for a public client). */
     public record Registered(String id, String secret) {
     }
 
-    private TestClients() {
+    private Registrations() {
     }
 
     /** Registers the client through the admin API. */

@@ -1,5 +1,6 @@
-package io.keyfair.userinfo;
+package io.keyfair.common.testing;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
 import java.util.Arrays;
@@ -7,6 +8,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -18,23 +20,30 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import io.keyfair.common.keys.DevKeySet;
+import io.keyfair.common.keys.KeyRing;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.token.AccessToken;
+import io.keyfair.common.token.IdToken;
+import io.keyfair.common.token.TokenClaims;
 import io.keyfair.common.token.TokenSigner;
+import io.keyfair.common.token.TokenType;
 
 /**
- * Access tokens as token-service would issue them, signed by the test key set through the real
- * {@link TokenSigner}; or, for forgeries, by any key. A small builder:
+ * Access tokens and ID tokens as token-service would issue them: the {@link AccessToken} and
+ * {@link IdToken} records, signed by the test key set through the real {@link TokenSigner}; or,
+ * for forgeries, by any key. A small builder:
  * {@code TestTokens.forUser(id).scope("openid email").sign(signer)}.
  */
 public final class TestTokens {
 
+    /** The issuer of the test profile, which is also the audience of its access tokens. */
     public static final String ISSUER = "http://localhost:8080";
 
     private String issuer = ISSUER;
     private String audience = ISSUER;
     private String subject;
-    private String clientId = Secrets.newClientId();
+    private String clientId;
     private String scope = "openid";
     private long issuedAt = now() - 10;
     private long expiresAt = now() + 3600;
@@ -42,27 +51,42 @@ public final class TestTokens {
     private final String grantId = Secrets.randomHex(16);
     private JWSAlgorithm algorithm = JWSAlgorithm.RS256;
 
-    private TestTokens() {
+    private TestTokens(String subject, String clientId) {
+        this.subject = subject;
+        this.clientId = clientId;
     }
 
     private static long now() {
         return System.currentTimeMillis() / 1000;
     }
 
-    /** A token a user granted to a fresh client. */
+    /** A token a user granted to a fresh client (see {@link #clientId(String)}). */
     public static TestTokens forUser(String userId) {
-        TestTokens t = new TestTokens();
-        t.subject = userId;
-        return t;
+        return new TestTokens(userId, Secrets.newClientId());
     }
 
-    /** A client_credentials token: the client is its own subject. */
+    /** A client_credentials token of a fresh client: the client is its own subject. */
     public static TestTokens forClient() {
-        TestTokens t = new TestTokens();
-        t.subject = t.clientId;
-        return t;
+        return forClient(Secrets.newClientId());
     }
 
+    /** A client_credentials token of this client: the client is its own subject. */
+    public static TestTokens forClient(String clientId) {
+        return new TestTokens(clientId, clientId);
+    }
+
+    /** What client_credentials gives the bootstrap admin client: the `admin` scope. */
+    public static TestTokens admin() {
+        return forClient(TestClients.ADMIN_CLIENT_ID).scope("admin");
+    }
+
+    /** The client the token was issued to (`client_id`). */
+    public TestTokens clientId(String value) {
+        this.clientId = value;
+        return this;
+    }
+
+    /** Space separated; empty for none. */
     public TestTokens scope(String value) {
         this.scope = value;
         return this;
@@ -83,6 +107,11 @@ public final class TestTokens {
         this.issuedAt = iat;
         this.expiresAt = exp;
         return this;
+    }
+
+    /** Issued ten minutes ago, expired ten seconds ago. */
+    public TestTokens expired() {
+        return lifetime(now() - 600, now() - 10);
     }
 
     public TestTokens algorithm(JWSAlgorithm value) {
@@ -116,7 +145,28 @@ public final class TestTokens {
         return signer.sign(claims());
     }
 
-    /** Signed by any private key, with the given `kid` and `typ`: a forgery or an ID token. */
+    /** These claims signed by the active key but with another kind's header, such as an ID token's `typ: JWT`. */
+    public String signAs(TokenType type, TokenSigner signer) {
+        AccessToken token = claims();
+        return signer.sign(new TokenClaims() {
+            @Override
+            public TokenType type() {
+                return type;
+            }
+
+            @Override
+            public JWSAlgorithm algorithm() {
+                return token.algorithm();
+            }
+
+            @Override
+            public void writeClaims(JsonGenerator json) throws IOException {
+                token.writeClaims(json);
+            }
+        });
+    }
+
+    /** Signed by any private key, with the given `kid` and `typ`: a forgery. */
     public String signWith(JWK key, String kid, JOSEObjectType type) throws Exception {
         AccessToken t = claims();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
@@ -149,5 +199,44 @@ public final class TestTokens {
         rsa.initSign(key.toPrivateKey());
         rsa.update(input.getBytes(StandardCharsets.US_ASCII));
         return input + "." + b64.encodeToString(rsa.sign());
+    }
+
+    /** An RSA signing key of a freshly generated key set: one this issuer never published. */
+    public static JWK strangerKey() throws Exception {
+        return KeyRing.parse(DevKeySet.generateJson()).active(JWSAlgorithm.RS256).orElseThrow().jwk();
+    }
+
+    /** An ID token of this user for this client, valid for an hour, authenticated a minute ago. */
+    public static IdTokens idToken(String subject, String clientId) {
+        return new IdTokens(subject, clientId);
+    }
+
+    /** The ID-token builder: {@code TestTokens.idToken(user, client).expiresAt(exp).sign(signer)}. */
+    public static final class IdTokens {
+
+        private final String subject;
+        private final String clientId;
+        private final long authTime = now() - 60;
+        private long expiresAt = now() + 3600;
+
+        private IdTokens(String subject, String clientId) {
+            this.subject = subject;
+            this.clientId = clientId;
+        }
+
+        /** Expiring at these epoch seconds, issued an hour before. */
+        public IdTokens expiresAt(long exp) {
+            this.expiresAt = exp;
+            return this;
+        }
+
+        public IdToken claims() {
+            return new IdToken(ISSUER, subject, clientId, expiresAt - 3600, expiresAt, authTime, null, null, JWSAlgorithm.RS256);
+        }
+
+        /** Signed as token-service signs: the test key set's active key, `typ: JWT`. */
+        public String sign(TokenSigner signer) {
+            return signer.sign(claims());
+        }
     }
 }
