@@ -3,7 +3,6 @@ package io.keyfair.token.limit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -73,7 +72,6 @@ public class RequestLimits {
     private static final String COUNT_SHA = sha1(COUNT);
 
     private final ReactiveRedisDataSource redis;
-    private final Clock clock;
     private final RedisKeys keys;
     private final RequestLimitConfig config;
     private final AbuseRules abuse;
@@ -82,9 +80,8 @@ public class RequestLimits {
     private final String excessWindowMillis;
 
     RequestLimits(ReactiveRedisDataSource redis, RedisKeys keys, RequestLimitConfig config, AbuseConfig abuseConfig,
-            AbuseRules abuse, MeterRegistry metrics, Clock clock) {
+            AbuseRules abuse, MeterRegistry metrics) {
         this.redis = redis;
-        this.clock = clock;
         this.keys = keys;
         this.config = config;
         this.abuse = abuse;
@@ -109,7 +106,7 @@ public class RequestLimits {
         boolean cc = endpoint == Endpoint.TOKEN && "client_credentials".equals(grantType);
         int limit = cc ? limitOr(client.rateLimits().clientCredentials(), config.clientCredentialsPerMinute())
                 : limitOr(client.rateLimits().other(), config.otherPerMinute());
-        long now = clock.millis();
+        long now = System.currentTimeMillis();
         long minute = now / MINUTE_MILLIS;
         long windowLeft = (minute + 1) * MINUTE_MILLIS - now;
         String counter = keys.requestCount(client.clientId(), cc ? "cc" : "other", minute);
