@@ -12,7 +12,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.keyfair.common.audit.LogSafe;
-import io.keyfair.common.form.MalformedFormException;
 import io.keyfair.common.http.NoStore;
 
 /**
@@ -43,12 +42,6 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response mismatchedJson(MismatchedInputException e) {
         return malformedJson(e);
-    }
-
-    @ServerExceptionMapper
-    public Response malformedForm(MalformedFormException e) {
-        LOG.debugf("malformed form or query: %s", e.getMessage());
-        return render(e.error());
     }
 
     @ServerExceptionMapper
