@@ -113,8 +113,14 @@ public class RevocationList {
             asked.add(userKey);
         }
         long issuedAtMillis = token.issuedAt() * 1000;
+        if (!mirror.isTrusted()) {
+            // Redis lost its data, hangs or is being rebuilt from PostgreSQL: ask the truth
+            mirror.distrusted();
+            return askPostgres(token, issuedAtMillis);
+        }
+        // no per-request timer here: scheduling one costs the hot path more than the check itself; a
+        // Redis that is down fails at once, and the mirror's sweep (with a timeout) notices one that hangs
         return values.mget(asked.toArray(String[]::new))
-                .ifNoItem().after(RevocationMirror.REDIS_TIMEOUT).fail()
                 .onFailure().recoverWithNull()
                 .flatMap(found -> {
                     if (found == null || found.get(epochKey) == null) {

@@ -69,8 +69,8 @@ public class RevocationMirror {
     private static final Duration SWEEP_WINDOW = Duration.ofMinutes(2);
     /** The shortest time between two rebuild attempts of one instance. */
     private static final Duration REBUILD_GAP = Duration.ofMillis(250);
-    /** How long a Redis step may take before the caller falls back to PostgreSQL. */
-    static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
+    /** How long a Redis step of the mirror may take before the mirror counts as untrusted. */
+    private static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
 
     private final ReactiveRedisDataSource redis;
     private final Pool pool;
@@ -104,7 +104,10 @@ public class RevocationMirror {
         return keys.revocationMirrorEpoch();
     }
 
-    /** Whether the last check found the mirror complete (for readiness and tests). */
+    /**
+     * Whether the mirror may be read: the last check or sweep found the epoch, and Redis answered
+     * the sweep in time. Checks ask PostgreSQL while it is false.
+     */
     public boolean isTrusted() {
         return trusted;
     }
@@ -125,7 +128,15 @@ public class RevocationMirror {
             return;
         }
         nextRebuildNanos = now + REBUILD_GAP.toNanos();
-        rebuild().eventually(() -> rebuilding.set(false)).subscribe().with(
+        rebuild().flatMap(done -> done ? Uni.createFrom().item(true)
+                        // another instance holds the rebuild: trust the mirror as soon as its epoch is there
+                        : redis.execute("EXISTS", epochKey()).ifNoItem().after(REDIS_TIMEOUT).fail().map(epoch -> {
+                            if (epoch.toInteger() == 1) {
+                                trusted = true;
+                            }
+                            return false;
+                        }))
+                .eventually(() -> rebuilding.set(false)).subscribe().with(
                 done -> {
                     if (done) {
                         LOG.info("revocation mirror rebuilt from PostgreSQL");
@@ -207,7 +218,8 @@ public class RevocationMirror {
     /** One sweep: notices a Redis that lost the epoch, and re-applies recent revocations. */
     private void sweep() {
         redis.execute("SET", keys.revocationMirrorSweep(), "1", "NX", "PX", Long.toString(SWEEP_PERIOD.toMillis() - 500))
-                .flatMap(mine -> redis.execute("EXISTS", epochKey()).flatMap(epoch -> {
+                .ifNoItem().after(REDIS_TIMEOUT).fail()
+                .flatMap(mine -> redis.execute("EXISTS", epochKey()).ifNoItem().after(REDIS_TIMEOUT).fail().flatMap(epoch -> {
                     if (epoch.toInteger() == 0) {
                         distrusted();
                     } else {
