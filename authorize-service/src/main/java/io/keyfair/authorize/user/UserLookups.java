@@ -1,7 +1,6 @@
 package io.keyfair.authorize.user;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,7 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 import io.keyfair.common.admin.Paging;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.connection.Connections;
-import io.keyfair.common.connection.Connections.Connection;
 import io.keyfair.common.error.OAuthException;
 import io.smallrye.mutiny.Uni;
 
@@ -51,7 +49,7 @@ public class UserLookups {
         return search.search(Optional.ofNullable(q), Optional.ofNullable(cursor), max).map(page -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("users", page.users());
-            body.put("next", page.nextCursor() == null ? null : next("/admin/users", max, page.nextCursor(), "q", q));
+            body.put("next", page.nextCursor() == null ? null : Paging.next(oauth.issuer(), "/admin/users", max, page.nextCursor(), "q", q));
             return body;
         });
     }
@@ -64,36 +62,14 @@ public class UserLookups {
         if (!Connections.isUserId(id)) {
             throw OAuthException.notFound("No such user");
         }
-        Optional<String> filter = Optional.ofNullable(state);
-        if (filter.isPresent() && !Connections.STATES.contains(state)) {
-            throw OAuthException.invalidRequest("state must be one of " + String.join(", ", Connections.STATES));
-        }
+        Optional<String> filter = Connections.stateFilter(state);
         int max = Paging.limit(limit);
         return search.exists(id).flatMap(exists -> {
             if (!exists) {
                 throw OAuthException.notFound("No such user");
             }
             return connections.ofUser(id, filter, Optional.ofNullable(cursor), max);
-        }).map(page -> {
-            List<Map<String, Object>> entries = page.connections().stream().map(Connection::json).toList();
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("connections", entries);
-            body.put("next", page.nextCursor() == null ? null
-                    : next("/admin/users/" + id + "/connections", max, page.nextCursor(), "state", state));
-            return body;
-        });
-    }
-
-    private String next(String path, int limit, String cursor, String name, String value) {
-        StringBuilder url = new StringBuilder(oauth.issuer()).append(path).append("?limit=").append(limit)
-                .append("&cursor=").append(encode(cursor));
-        if (value != null) {
-            url.append('&').append(name).append('=').append(encode(value));
-        }
-        return url.toString();
-    }
-
-    private static String encode(String value) {
-        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+        }).map(page -> page.json(next -> Paging.next(oauth.issuer(), "/admin/users/" + id + "/connections", max, next,
+                "state", state)));
     }
 }

@@ -1,7 +1,5 @@
 package io.keyfair.registry.audit;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -77,7 +75,8 @@ public class AuditResource {
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("events", events);
-            body.put("next", rows.size() > max ? next(clientId, userId, type, since, max, last) : null);
+            body.put("next", rows.size() > max ? Paging.next(oauth.issuer(), "/admin/audit", max, Long.toString(last), "client_id", clientId,
+                    "user_id", userId, "type", type, "since", since) : null);
             return body;
         });
     }
@@ -104,22 +103,6 @@ public class AuditResource {
             return stored;
         }
         return Connections.isUserId(stored) || stored.equals(userId) ? "user:" + stored : "admin:" + stored;
-    }
-
-    private String next(String clientId, String userId, String type, String since, int limit, Long last) {
-        StringBuilder url = new StringBuilder(oauth.issuer()).append("/admin/audit?limit=").append(limit)
-                .append("&cursor=").append(last);
-        append(url, "client_id", clientId);
-        append(url, "user_id", userId);
-        append(url, "type", type);
-        append(url, "since", since);
-        return url.toString();
-    }
-
-    private static void append(StringBuilder url, String name, String value) {
-        if (value != null) {
-            url.append('&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-        }
     }
 
     private static String filter(String name, String value) {

@@ -1,8 +1,5 @@
 package io.keyfair.registry.connection;
 
-import java.net.URI;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,7 +18,6 @@ import io.keyfair.common.admin.Paging;
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.connection.Connections;
-import io.keyfair.common.connection.Connections.Connection;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.registry.client.Clients;
@@ -59,14 +55,15 @@ public class ConnectionsResource {
     @GET
     public Uni<Map<String, Object>> list(@PathParam("id") String clientId, @QueryParam("state") String state,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
-        Optional<String> filter = state(state);
+        Optional<String> filter = Connections.stateFilter(state);
         int max = Paging.limit(limit);
         if (cursor != null && !Connections.isUserId(cursor)) {
             throw OAuthException.invalidRequest("cursor is not one this API returned");
         }
         return clients.require(clientId)
                 .flatMap(c -> connections.ofClient(clientId, filter, Optional.ofNullable(cursor), max))
-                .map(page -> body(page, next -> nextUrl(clientId, state, max, next)));
+                .map(page -> page.json(next -> Paging.next(oauth.issuer(), "/admin/clients/" + clientId + "/connections", max, next,
+                        "state", state)));
     }
 
     /** 204: the consent, every refresh family and every access token of this connection end at once. */
@@ -107,32 +104,5 @@ public class ConnectionsResource {
                 .call(removed -> removed
                         ? audit.record("connection.revoked", clientId, userId, actor, Map.of("by", "admin"))
                         : Uni.createFrom().voidItem());
-    }
-
-    private Map<String, Object> body(Connections.Page page, java.util.function.Function<String, String> nextUrl) {
-        List<Map<String, Object>> entries = page.connections().stream().map(Connection::json).toList();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("connections", entries);
-        body.put("next", page.nextCursor() == null ? null : nextUrl.apply(page.nextCursor()));
-        return body;
-    }
-
-    private String nextUrl(String clientId, String state, int limit, String cursor) {
-        StringBuilder url = new StringBuilder(oauth.issuer()).append("/admin/clients/").append(clientId)
-                .append("/connections?limit=").append(limit).append("&cursor=").append(cursor);
-        if (state != null) {
-            url.append("&state=").append(state);
-        }
-        return URI.create(url.toString()).toString();
-    }
-
-    static Optional<String> state(String state) {
-        if (state == null) {
-            return Optional.empty();
-        }
-        if (!Connections.STATES.contains(state)) {
-            throw OAuthException.invalidRequest("state must be one of " + String.join(", ", Connections.STATES));
-        }
-        return Optional.of(state);
     }
 }

@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.keyfair.common.admin.AdminTimes;
+import io.keyfair.common.error.OAuthException;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Uni;
@@ -110,6 +112,22 @@ public class Connections {
 
     /** A page of connections, and the cursor of the next one (null on the last). */
     public record Page(List<Connection> connections, String nextCursor) {
+
+        /** `{"connections": [...], "next": URL or null}`, the URL made from the next cursor. */
+        public Map<String, Object> json(Function<String, String> nextUrl) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("connections", connections.stream().map(Connection::json).toList());
+            body.put("next", nextCursor == null ? null : nextUrl.apply(nextCursor));
+            return body;
+        }
+    }
+
+    /** A `state` query parameter: empty when absent, `invalid_request` when not one of {@link #STATES}. */
+    public static Optional<String> stateFilter(String state) {
+        if (state != null && !STATES.contains(state)) {
+            throw OAuthException.invalidRequest("state must be one of " + String.join(", ", STATES));
+        }
+        return Optional.ofNullable(state);
     }
 
     private final Pool pool;
@@ -161,7 +179,7 @@ public class Connections {
     }
 
     private Uni<Page> page(String sql, String key, Optional<String> state, Optional<String> cursor, int limit,
-            java.util.function.Function<Connection, String> cursorOf) {
+            Function<Connection, String> cursorOf) {
         Tuple args = Tuple.tuple().addValue((double) config.activeWindow().toSeconds()).addValue(key)
                 .addValue(state.orElse(null)).addValue(cursor.orElse(null)).addValue(limit + 1);
         return pool.preparedQuery(sql).execute(args).map(rows -> {

@@ -20,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -156,13 +157,7 @@ public class RevocationMirror {
     }
 
     private Uni<Boolean> copyAll(String token) {
-        return pool.query(LIVE).execute().flatMap(rows -> {
-            List<String> args = new ArrayList<>();
-            for (Row row : rows) {
-                addEntry(args, row);
-            }
-            return applyInChunks(args, 0);
-        }).flatMap(v -> redis.execute("EVAL", FINISH, "2", keys.revocationMirrorRebuild(), epochKey(), token, Secrets.randomHex(8)))
+        return pool.query(LIVE).execute().flatMap(this::applyRows).flatMap(v -> redis.execute("EVAL", FINISH, "2", keys.revocationMirrorRebuild(), epochKey(), token, Secrets.randomHex(8)))
                 .map(r -> {
                     boolean finished = r != null && r.toInteger() == 1;
                     if (finished) {
@@ -235,13 +230,16 @@ public class RevocationMirror {
     }
 
     private Uni<Void> reapplyRecent() {
-        return pool.preparedQuery(RECENT).execute(Tuple.of((double) SWEEP_WINDOW.toSeconds())).flatMap(rows -> {
-            List<String> args = new ArrayList<>();
-            for (Row row : rows) {
-                addEntry(args, row);
-            }
-            return applyInChunks(args, 0);
-        });
+        return pool.preparedQuery(RECENT).execute(Tuple.of((double) SWEEP_WINDOW.toSeconds())).flatMap(this::applyRows);
+    }
+
+    /** Sets the Redis entry of every row read from the table. */
+    private Uni<Void> applyRows(RowSet<Row> rows) {
+        List<String> args = new ArrayList<>();
+        for (Row row : rows) {
+            addEntry(args, row);
+        }
+        return applyInChunks(args, 0);
     }
 
     private void addEntry(List<String> args, Row row) {
