@@ -157,7 +157,7 @@ public class AccountPage implements Page {
                     for (ConnectedApp app : t.getItem1()) {
                         List<String> described = app.scopes().stream()
                                 .map(s -> scopes.containsKey(s) ? scopes.get(s).description() : s).toList();
-                        lines.add(new AppLine(app.clientId(), app.clientName(), Links.webOnly(app.logoUri()), described,
+                        lines.add(new AppLine(app.clientId(), app.clientName(), Links.httpsOnly(app.logoUri()), described,
                                 DAY.format(Instant.ofEpochSecond(app.firstGrantedAt())),
                                 app.lastUsedAt() == null ? "never" : DAY.format(Instant.ofEpochSecond(app.lastUsedAt())),
                                 app.state().replace('_', ' '),

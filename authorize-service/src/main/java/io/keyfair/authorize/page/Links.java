@@ -74,6 +74,14 @@ public class Links {
         return lower.startsWith("https://") || lower.startsWith("http://") ? uri : null;
     }
 
+    /**
+     * The URI when it is https, else null: what our pages show as an image (a client's logo), so
+     * the page's `img-src https:` allows it and no image comes over plain http.
+     */
+    public static String httpsOnly(String uri) {
+        return uri != null && uri.regionMatches(true, 0, "https://", 0, 8) ? uri : null;
+    }
+
     public static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }

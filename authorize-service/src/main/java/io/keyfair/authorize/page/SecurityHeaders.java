@@ -14,8 +14,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  */
 public class SecurityHeaders {
 
-    /** Our pages load nothing but inline styles and the client's logo. */
-    private static final String RESOURCES = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; base-uri 'none'";
+    /** Our pages load nothing but inline styles and the client's logo, which they show only when it is https. */
+    private static final String RESOURCES = "default-src 'none'; style-src 'unsafe-inline'; img-src https:; base-uri 'none'";
     static final String PAGE_POLICY = "frame-ancestors 'none'; " + RESOURCES;
 
     /** The page policy, except that these origins may frame the page. */

@@ -4,24 +4,18 @@ import static io.keyfair.authorize.TestRequests.params;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
@@ -30,17 +24,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import io.keyfair.authorize.Browser;
+import io.keyfair.authorize.Chromium;
 import io.keyfair.common.redis.RedisKeys;
 import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
@@ -49,7 +39,6 @@ import io.keyfair.common.testing.TestUsers;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
@@ -57,8 +46,7 @@ import io.vertx.mutiny.sqlclient.Pool;
  * decides whether the continuation page may render, so only a frame on one of the client's
  * `frame_ancestors` ever leads to a code.
  *
- * <p>Chromium reaches the test server as the issuer, `http://localhost:8080` (mapped to the test
- * port with `--host-rules`, so the local stack on 8080 is never touched). The framing pages are
+ * <p>Chromium reaches the test server as the issuer ({@link Chromium}). The framing pages are
  * served by this test on two other `localhost` ports: one registered in the client's
  * `frame_ancestors`, one not. Both are same-site with the issuer (a site ignores the port), as
  * they must be for the `SameSite=Lax` session cookie to reach a framed request.
@@ -67,9 +55,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 @QuarkusTestResource(TestDatabase.class)
 class FramedAuthorizationInChromiumTest {
 
-    private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Chromium.WAIT;
     /** How long a browser gets to (wrongly) deliver a code before we conclude it never will. */
     private static final Duration NEVER = Duration.ofSeconds(4);
 
@@ -87,8 +73,8 @@ class FramedAuthorizationInChromiumTest {
     @Inject
     RedisKeys keys;
 
+    private Chromium chromium;
     private ChromeDriver chrome;
-    private Path profile;
 
     @BeforeAll
     static void startFramingSites() throws IOException {
@@ -104,29 +90,15 @@ class FramedAuthorizationInChromiumTest {
 
     @BeforeEach
     void startChromium() throws IOException {
-        assertTrue(Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)),
-                "Chromium and its driver are installed (deploy/local/ensure-services: apt-get install chromium chromium-driver)");
         CALLBACKS.clear();
-        profile = Files.createTempDirectory("keyfair-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile,
-                "--host-rules=MAP localhost:8080 127.0.0.1:" + RestAssured.port);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-        chrome = new ChromeDriver(service, options);
-        chrome.manage().timeouts().pageLoadTimeout(WAIT);
+        chromium = Chromium.start();
+        chrome = chromium.driver();
     }
 
     @AfterEach
     void stopChromium() throws IOException {
-        if (chrome != null) {
-            chrome.quit();
-        }
-        try (Stream<Path> files = Files.walk(profile)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -164,13 +136,7 @@ class FramedAuthorizationInChromiumTest {
 
     /** Signs in inside Chromium through the real login page, so it holds the session cookie. */
     private void signInThroughTheLoginPage() {
-        TestUsers.Created user = TestUsers.user().create(pool);
-        chrome.get(TestTokens.ISSUER + "/login");
-        chrome.findElement(By.name("username")).sendKeys(user.username());
-        chrome.findElement(By.name("password")).sendKeys(user.password());
-        chrome.findElement(By.cssSelector("form button[type=submit]")).click();
-        new WebDriverWait(chrome, WAIT).until(ExpectedConditions.urlContains("/account/apps"));
-        assertNotNull(chrome.manage().getCookieNamed("kf_session"), "signed in");
+        chromium.signIn(TestUsers.user().create(pool));
     }
 
     /** Continuations issued and not yet followed, in this test run's Redis index and prefix. */

@@ -47,6 +47,7 @@ public final class TestClients {
     private String frameAncestors = "";
     private String logoUri = "https://cdn.example.com/logo.png";
     private String reason = "Syncs your listings";
+    private String name = "Listing Sync";
 
     private TestClients(String grantTypes, String scope) {
         this.grantTypes = grantTypes;
@@ -138,6 +139,12 @@ public final class TestClients {
         return this;
     }
 
+    /** The client's name, before the start of its id that keeps names apart (a long one tests how pages wrap). */
+    public TestClients name(String value) {
+        this.name = value;
+        return this;
+    }
+
     public TestClients logoUri(String value) {
         this.logoUri = value;
         return this;
@@ -146,7 +153,7 @@ public final class TestClients {
     /** Inserts the client and, unless it authenticates without one, a secret. */
     public Created create(Pool pool) {
         String id = Secrets.newClientId();
-        String clientName = "Listing Sync " + id.substring(0, 6);
+        String clientName = name + " " + id.substring(0, 6);
         insert(pool, id, clientName, "");
         String secret = "none".equals(authMethod) || "private_key_jwt".equals(authMethod) ? null : Secrets.newSecret();
         if (secret != null) {
