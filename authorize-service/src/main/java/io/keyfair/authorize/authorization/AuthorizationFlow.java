@@ -126,6 +126,11 @@ public class AuthorizationFlow {
         return fail(p, OAuthException.of(OAuthError.ACCESS_DENIED, "The user denied the request"), s.userId());
     }
 
+    /** The user cancelled on the login page, before anyone signed in: refused like {@link #deny}. */
+    public Uni<AuthorizationOutcome> cancel(Pending p) {
+        return fail(p, OAuthException.of(OAuthError.ACCESS_DENIED, "The user cancelled the sign-in"), null);
+    }
+
     /** Ends the request with an error for the client, recorded in the audit log. */
     private Uni<AuthorizationOutcome> fail(Pending p, OAuthException e, String userId) {
         audit.recordFailure("authorize." + e.error().code(), p.client().clientId(), userId, Map.of("reason", e.description()));

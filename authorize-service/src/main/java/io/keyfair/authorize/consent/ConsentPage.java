@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -29,6 +30,8 @@ import io.keyfair.authorize.page.Page;
 import io.keyfair.authorize.page.PageException;
 import io.keyfair.authorize.session.Session;
 import io.keyfair.authorize.session.Sessions;
+import io.keyfair.authorize.user.Users;
+import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.scope.Scope;
 import io.keyfair.common.scope.ScopeCatalog;
@@ -38,14 +41,17 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The consent page: who is asking (name, logo, terms, privacy policy, the reason it gave), for
- * what (each scope's description; scopes the user granted before are listed apart), and one
- * form to approve or deny.
+ * what (each scope's description; scopes the user granted before are listed apart), one form to
+ * approve or deny, and who is signed in, with a "Not you?" form that signs this browser out and
+ * shows the login page of the same request.
  */
 @Path("/consent")
 public class ConsentPage implements Page {
 
     static final String APPROVE = "approve";
     static final String DENY = "deny";
+    /** The "Not you?" form's button; only our own page sends it. */
+    static final String SWITCH_ACCOUNT = "switch_account";
 
     /** One scope as the page lists it. */
     public record ScopeLine(String name, String description) {
@@ -53,7 +59,7 @@ public class ConsentPage implements Page {
 
     /** What the consent template shows. */
     public record View(String action, String requestId, String csrf, String clientName, String logoUri, String tosUri,
-            String policyUri, String reason, List<ScopeLine> asked, List<ScopeLine> granted, String error) {
+            String policyUri, String reason, List<ScopeLine> asked, List<ScopeLine> granted, String error, String username) {
     }
 
     @CheckedTemplate
@@ -67,19 +73,23 @@ public class ConsentPage implements Page {
     private final ScopeCatalog catalog;
     private final AuthorizationFlow flow;
     private final AuthorizationResponses responses;
+    private final Users users;
     private final Csrf csrf;
     private final Links links;
+    private final AuditLog audit;
 
     ConsentPage(PendingRequests pending, Sessions sessions, Consents consents, ScopeCatalog catalog, AuthorizationFlow flow,
-            AuthorizationResponses responses, Csrf csrf, Links links) {
+            AuthorizationResponses responses, Users users, Csrf csrf, Links links, AuditLog audit) {
         this.pending = pending;
         this.sessions = sessions;
         this.consents = consents;
         this.catalog = catalog;
         this.flow = flow;
         this.responses = responses;
+        this.users = users;
         this.csrf = csrf;
         this.links = links;
+        this.audit = audit;
     }
 
     @GET
@@ -98,7 +108,30 @@ public class ConsentPage implements Page {
     public Uni<Response> decide(MultivaluedMap<String, String> form, @Context HttpHeaders headers, @Context UriInfo uri) {
         String decision = form.getFirst("decision");
         String token = form.getFirst(Csrf.FIELD);
+        if (form.getFirst(SWITCH_ACCOUNT) != null) {
+            return flow.waiting(form.getFirst("req")).flatMap(p -> switchAccount(p, token, headers, uri));
+        }
         return flow.waiting(form.getFirst("req")).flatMap(p -> decide(p, decision, token, headers, uri));
+    }
+
+    /**
+     * "Not you?": the session ends and the same request starts again at the login page, so that
+     * someone else can sign in for it. CSRF-protected like every form here: otherwise any site
+     * could sign the user out.
+     */
+    private Uni<Response> switchAccount(Pending p, String token, HttpHeaders headers, UriInfo uri) {
+        return sessions.find(headers).flatMap(session -> {
+            if (session.isEmpty()) {
+                return Uni.createFrom().item(Html.redirect(links.login(p.id()), Html.AFTER_POST));
+            }
+            if (!csrf.accepts(headers, uri, token)) {
+                return render(403, headers, p, session.get(), "This form expired. Please choose again.");
+            }
+            String userId = session.get().userId();
+            return sessions.end(headers)
+                    .call(() -> audit.record("logout", p.client().clientId(), userId, userId, Map.of("reason", "switch_account")))
+                    .map(v -> Html.redirect(links.login(p.id()), Html.AFTER_POST, sessions.clearCookie()));
+        });
     }
 
     private Uni<Response> decide(Pending p, String decision, String token, HttpHeaders headers, UriInfo uri) {
@@ -128,7 +161,8 @@ public class ConsentPage implements Page {
         Csrf.Token token = csrf.token(headers);
         ClientRecord client = p.client();
         return Uni.combine().all()
-                .unis(catalog.all(), consents.find(session.userId(), client.clientId()))
+                .unis(catalog.all(), consents.find(session.userId(), client.clientId()),
+                        users.username(UUID.fromString(session.userId())))
                 .asTuple()
                 .flatMap(t -> {
                     Map<String, Scope> scopes = t.getItem1();
@@ -140,8 +174,9 @@ public class ConsentPage implements Page {
                         ScopeLine line = new ScopeLine(s, known == null ? s : known.description());
                         (before.contains(s) ? granted : asked).add(line);
                     }
-                    View view = new View(links.path("/consent"), p.id(), token.value(), client.name(), Links.webOnly(client.logoUri()),
-                            Links.webOnly(client.tosUri()), Links.webOnly(client.policyUri()), reason(client), asked, granted, error);
+                    View view = new View(links.path("/consent"), p.id(), token.value(), client.name(), Links.httpsOnly(client.logoUri()),
+                            Links.webOnly(client.tosUri()), Links.webOnly(client.policyUri()), reason(client), asked, granted, error,
+                            t.getItem3().orElse(""));
                     return Templates.consent(view).createUni();
                 })
                 .map(html -> Html.page(status, html, token.setCookie()));

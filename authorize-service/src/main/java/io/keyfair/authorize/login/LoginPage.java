@@ -35,8 +35,10 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The login page. Reached with `req` (an authorization request waiting in
- * {@link PendingRequests}) it continues that request once the user is signed in; reached with
- * `return` (an account page) or nothing, it goes to that page or to `/account/apps`.
+ * {@link PendingRequests}) it shows the app's name and logo and continues that request once the
+ * user is signed in, or, through its "Cancel" link (`cancel`, the same request id), ends it with
+ * `access_denied` for the app; reached with `return` (an account page) or nothing, it goes to
+ * that page or to `/account/apps`.
  */
 @Path("/login")
 public class LoginPage implements Page {
@@ -51,7 +53,7 @@ public class LoginPage implements Page {
 
     /** What the login template shows. */
     public record View(String action, String requestId, String returnTo, String csrf, String username, String error,
-            String clientName) {
+            String clientName, String logoUri, String cancel) {
     }
 
     @CheckedTemplate
@@ -92,7 +94,10 @@ public class LoginPage implements Page {
 
     @GET
     public Uni<Response> show(@QueryParam("req") String requestId, @QueryParam("return") String returnTo,
-            @Context HttpHeaders headers) {
+            @QueryParam("cancel") String cancel, @Context HttpHeaders headers) {
+        if (cancel != null) {
+            return cancel(cancel);
+        }
         return waiting(requestId)
                 .map(p -> new Form(p, returnPath(returnTo), p.map(x -> x.request().loginHint()).orElse(null)))
                 .flatMap(form -> render(200, headers, form, null));
@@ -108,6 +113,17 @@ public class LoginPage implements Page {
         return waiting(form.getFirst("req"))
                 .map(p -> new Form(p, returnPath(form.getFirst("return")), username))
                 .flatMap(f -> attempt(f, password, token, headers, uri, clientAddress(http)));
+    }
+
+    /**
+     * The user gave up before signing in: the request ends as a refusal on the consent page
+     * does (RFC 6749 §4.1.2.1 access_denied, with `state` and `iss`). A link, not a form: it needs
+     * no session, and without the request's unguessable id it ends nothing.
+     */
+    private Uni<Response> cancel(String requestId) {
+        return flow.waiting(requestId)
+                .flatMap(flow::cancel)
+                .flatMap(outcome -> responses.of(outcome, Html.AFTER_GET));
     }
 
     private Uni<Response> attempt(Form form, String password, String token, HttpHeaders headers, UriInfo uri, String address) {
@@ -182,7 +198,9 @@ public class LoginPage implements Page {
         Optional<Pending> p = form.pending();
         String shownName = form.username() != null && form.username().length() <= MAX_USERNAME ? form.username() : null;
         View view = new View(links.path("/login"), p.map(Pending::id).orElse(null), p.isPresent() ? null : form.returnPath(),
-                token.value(), shownName, error, p.map(x -> x.client().name()).orElse(null));
+                token.value(), shownName, error, p.map(x -> x.client().name()).orElse(null),
+                p.map(x -> Links.httpsOnly(x.client().logoUri())).orElse(null),
+                p.map(x -> links.path("/login?cancel=" + Links.encode(x.id()))).orElse(null));
         return Templates.login(view).createUni().map(html -> Html.page(status, html, token.setCookie()));
     }
 

@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
@@ -319,5 +321,60 @@ class LoginTest {
     void unknownOrExpiredRequestIdShowsAnErrorPage() {
         new Browser().get("/login?req=" + "0".repeat(32)).then().statusCode(400).contentType(startsWith("text/html"))
                 .header("Location", nullValue()).body(containsString("expired"));
+    }
+
+    private static final Pattern CANCEL = Pattern.compile("<a class=\"cancel\" href=\"([^\"]+)\">Cancel</a>");
+
+    /** The page's "Cancel" link, or null. */
+    private static String cancelLink(Response page) {
+        Matcher m = CANCEL.matcher(page.asString());
+        return m.find() ? m.group(1).replace("&amp;", "&") : null;
+    }
+
+    @Test
+    void loginPageOfAnAuthorizationRequestShowsTheAppsNameHttpsLogoAndACancelLink() {
+        TestClients.Created client = TestClients.thirdParty().create(pool);
+        Browser browser = new Browser();
+        Response page = browser.follow(browser.authorize(params(client, "openid")));
+        page.then().statusCode(200)
+                .body(containsString("to continue to <strong>" + client.name() + "</strong>"))
+                .body(containsString("<img src=\"https://cdn.example.com/logo.png\" alt=\"" + client.name() + " logo\""))
+                .header("Content-Security-Policy", containsString("img-src https:;"));
+        assertNotNull(cancelLink(page), "a cancel link back to the app");
+
+        Response plain = new Browser().get("/login");
+        plain.then().statusCode(200).body(not(containsString("<img")));
+        assertNull(cancelLink(plain), "nothing to cancel without an authorization request");
+    }
+
+    @Test
+    void aLogoOverPlainHttpIsNotShownOnTheLoginPage() {
+        TestClients.Created client = TestClients.thirdParty().logoUri("http://cdn.example.com/logo.png").create(pool);
+        Browser browser = new Browser();
+        Response page = browser.follow(browser.authorize(params(client, "openid")));
+        page.then().statusCode(200).body(containsString(client.name())).body(not(containsString("<img")));
+    }
+
+    @Test
+    void cancelSendsTheUserBackToTheAppWithAccessDeniedStateAndIssAndEndsTheRequest() {
+        TestUsers.Created user = TestUsers.user().create(pool);
+        TestClients.Created client = TestClients.thirdParty().create(pool);
+        Browser browser = new Browser();
+        Map<String, String> request = params(client, "openid profile");
+        Response page = browser.follow(browser.authorize(request));
+        String cancel = cancelLink(page);
+
+        Response r = browser.get(cancel);
+        r.then().statusCode(302).header("Location", startsWith(client.redirectUri() + "?"));
+        Map<String, String> callback = Browser.callback(r);
+        assertEquals("access_denied", callback.get("error"));
+        assertEquals(request.get("state"), callback.get("state"));
+        assertEquals(TestTokens.ISSUER, callback.get("iss"));
+        assertNull(callback.get("code"));
+
+        // the request is over: neither the link nor the login form of it continues it
+        browser.get(cancel).then().statusCode(400).body(containsString("expired"));
+        browser.login(page, user).then().statusCode(400);
+        assertNull(browser.cookies.get("kf_session"), "nobody signed in");
     }
 }
