@@ -61,6 +61,18 @@ public final class TestRows {
         }
     }
 
+    /** The first column of the first row as text, or null when there is no row. */
+    public static String text(String sql, Object... args) throws SQLException {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     public static int execute(String sql, Object... args) throws SQLException {
         try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {

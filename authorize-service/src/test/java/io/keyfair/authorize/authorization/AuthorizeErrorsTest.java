@@ -198,6 +198,13 @@ class AuthorizeErrorsTest {
     }
 
     @Test
+    void ssfScopesGiveInvalidScopeEvenWhenRegistered() {
+        TestClients.Created client = TestClients.thirdParty().scope("openid ssf.manage ssf.read").create(pool);
+        redirectedError(client, params(client, "openid ssf.manage"), "invalid_scope");
+        redirectedError(client, params(client, "ssf.read"), "invalid_scope");
+    }
+
+    @Test
     void publicClientWithoutPkceGivesInvalidRequest() {
         TestClients.Created client = TestClients.publicClient().create(pool);
         redirectedError(client, params(client, "openid", "code_challenge", null, "code_challenge_method", null), "invalid_request");

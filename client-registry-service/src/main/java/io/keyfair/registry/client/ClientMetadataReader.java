@@ -1,11 +1,9 @@
 package io.keyfair.registry.client;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -15,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.registry.JsonBody;
+import io.keyfair.registry.WebUris;
 
 /**
  * Reads RFC 7591 §2 client metadata from a JSON object: checks each member's type and syntax,
@@ -32,15 +31,12 @@ public final class ClientMetadataReader {
     static final Set<String> AUTH_METHODS = Set.of("client_secret_basic", "client_secret_post", ClientMetadata.AUTH_NONE);
     static final Set<String> SIGNING_ALGORITHMS = Set.of("RS256", "ES256");
     static final Set<String> APP_TYPES = Set.of(ClientMetadata.APP_THIRD_PARTY, ClientMetadata.APP_DEDICATED);
-    /** RFC 8252 §7.3: plain http is only for the loopback interface. */
-    static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
     /** RFC 6749 §3.3 scope-token. */
     public static final Pattern SCOPE_TOKEN = Pattern.compile("^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,64}$");
     private static final Pattern UUID_TEXT = Pattern.compile("^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$");
 
     static final int MAX_NAME = 200;
     static final int MAX_REASON = 2000;
-    static final int MAX_URI = 2000;
     static final int MAX_REDIRECT_URIS = 50;
     static final int MAX_FRAME_ANCESTORS = 20;
 
@@ -180,37 +176,9 @@ public final class ClientMetadataReader {
         return uri;
     }
 
-    /**
-     * Why the URI is not an absolute https URI (or http on a loopback host, RFC 8252 §7.3), or
-     * null when it is one. Stored lists are space separated, so no URI may hold a space.
-     */
+    /** See {@link WebUris}: the same rule for every URL a client registers. */
     private static String webUriProblem(String uri) {
-        if (uri.isEmpty() || uri.length() > MAX_URI) {
-            return "must be 1 to " + MAX_URI + " characters";
-        }
-        if (uri.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
-            return "must not contain spaces or control characters";
-        }
-        URI parsed;
-        try {
-            parsed = new URI(uri);
-        } catch (URISyntaxException e) {
-            return "is not a valid URI";
-        }
-        if (!parsed.isAbsolute() || parsed.getHost() == null || parsed.getHost().isEmpty()) {
-            return "must be an absolute URI with a host";
-        }
-        if (parsed.getRawUserInfo() != null) {
-            return "must not contain user information";
-        }
-        String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("https")) {
-            return null;
-        }
-        if (scheme.equals("http") && LOOPBACK_HOSTS.contains(parsed.getHost().toLowerCase(Locale.ROOT))) {
-            return null;
-        }
-        return "must use https (http only on localhost, 127.0.0.1 or [::1])";
+        return WebUris.problem(uri);
     }
 
     /** CSP frame-ancestors sources: origins only, `https://host[:port]` or loopback http. */

@@ -15,8 +15,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Client metadata as {@link ClientMetadataReader} reads it, plus the checks that need a lookup:
- * every scope is in the catalog, a restricted scope (`admin`) goes only to a confidential client
- * with the client_credentials grant, and a dedicated app's owner is an existing user. Run before
+ * every scope is in the catalog, a restricted scope (`admin`, `ssf.manage`, `ssf.read`) goes only
+ * to a confidential client with the client_credentials grant, and a dedicated app's owner is an existing user. Run before
  * anything is written, so that no bad value ever reaches a database constraint.
  */
 @ApplicationScoped

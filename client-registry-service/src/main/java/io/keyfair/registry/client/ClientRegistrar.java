@@ -9,13 +9,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.keyfair.common.client.ClientStatus;
 import io.keyfair.common.secret.Secrets;
+import io.keyfair.registry.ssf.Streams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Creates a client from validated metadata, for the admin API and for dynamic registration
  * alike: a fresh client id, and for a confidential client a fresh secret of which only the
- * SHA-256 is stored.
+ * SHA-256 is stored. A client with an `events_uri` gets its SSF push stream in the same transaction.
  */
 @ApplicationScoped
 public class ClientRegistrar {
@@ -23,12 +24,14 @@ public class ClientRegistrar {
     private final Pool pool;
     private final Clients clients;
     private final ClientEvents events;
+    private final Streams streams;
     private final Clock clock;
 
-    ClientRegistrar(Pool pool, Clients clients, ClientEvents events, Clock clock) {
+    ClientRegistrar(Pool pool, Clients clients, ClientEvents events, Streams streams, Clock clock) {
         this.pool = pool;
         this.clients = clients;
         this.events = events;
+        this.streams = streams;
         this.clock = clock;
     }
 
@@ -41,7 +44,9 @@ public class ClientRegistrar {
         String secret = metadata.confidential() ? Secrets.newSecret() : null;
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         byte[] secretHash = secret == null ? null : Secrets.sha256(secret);
-        return pool.withTransaction(tx -> clients.insert(tx, clientId, metadata, status, secretHash, now))
+        // an events_uri is a push stream from the start, committed with the client
+        return pool.withTransaction(tx -> clients.insert(tx, clientId, metadata, status, secretHash, now)
+                        .call(() -> streams.followEventsUri(tx, clientId, null, metadata.eventsUri())))
                 .call(() -> events.changed(auditType, clientId, actor, Map.of(
                         "client_name", metadata.clientName(),
                         "app_type", metadata.appType(),

@@ -31,6 +31,7 @@ import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.http.NoStore;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.registry.JsonBody;
+import io.keyfair.registry.ssf.Streams;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
@@ -56,13 +57,14 @@ public class ClientsResource {
     private final ClientRegistrar registrar;
     private final ClientEvents events;
     private final RevocationList revocations;
+    private final Streams streams;
     private final AdminClientConfig adminClient;
     private final AdminCaller caller;
     private final ObjectMapper mapper;
     private final Clock clock;
 
     ClientsResource(Pool pool, Clients clients, ClientMetadataValidator validator, ClientRegistrar registrar,
-            ClientEvents events, RevocationList revocations, AdminClientConfig adminClient, AdminCaller caller,
+            ClientEvents events, RevocationList revocations, Streams streams, AdminClientConfig adminClient, AdminCaller caller,
             ObjectMapper mapper, Clock clock) {
         this.pool = pool;
         this.clients = clients;
@@ -70,6 +72,7 @@ public class ClientsResource {
         this.registrar = registrar;
         this.events = events;
         this.revocations = revocations;
+        this.streams = streams;
         this.adminClient = adminClient;
         this.caller = caller;
         this.mapper = mapper;
@@ -106,7 +109,7 @@ public class ClientsResource {
 
     /**
      * RFC 7396 merge of metadata members (`null` resets a member to its default), validated as a
-     * whole exactly like a registration.
+     * whole exactly like a registration. A changed `events_uri` moves the SSF push stream with it.
      */
     @PATCH
     @Path("{id}")
@@ -125,6 +128,7 @@ public class ClientsResource {
         String actor = caller.clientId();
         return pool.withTransaction(tx -> clients.requireForUpdate(tx, id)
                         .flatMap(client -> validator.validate(merge(client.metadata(), patch))
+                                .call(metadata -> streams.followEventsUri(tx, id, client.metadata().eventsUri(), metadata.eventsUri()))
                                 .flatMap(metadata -> clients.updateMetadata(tx, client, metadata,
                                         clock.instant().truncatedTo(ChronoUnit.MICROS)))))
                 .call(client -> events.changed("client.updated", id, actor, Map.of("members", List.copyOf(members(patch)))));

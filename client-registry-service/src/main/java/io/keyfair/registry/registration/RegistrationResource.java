@@ -23,6 +23,7 @@ import io.keyfair.registry.client.ClientMetadata;
 import io.keyfair.registry.client.ClientMetadataValidator;
 import io.keyfair.registry.client.ClientRegistrar;
 import io.keyfair.registry.client.RegisteredClient;
+import io.keyfair.registry.ssf.StreamAuthorization;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -77,7 +78,11 @@ public class RegistrationResource {
                 .replaceWithVoid();
     }
 
-    /** What only an admin may decide: trust, introspection, dedicated apps, framing, restricted scopes. */
+    /**
+     * What only an admin may decide: trust, introspection, dedicated apps, framing, restricted
+     * scopes (`admin`) other than the SSF ones, which any confidential client_credentials client
+     * may register for its own stream (CONTRACT.md, "Client registry").
+     */
     private Uni<Void> refusePrivileged(ClientMetadata metadata) {
         if (metadata.trusted()) {
             throw OAuthException.invalidClientMetadata("trusted can only be set by an admin");
@@ -94,7 +99,7 @@ public class RegistrationResource {
         return catalog.all().invoke(scopes -> {
             for (String name : metadata.scopes()) {
                 Scope scope = scopes.get(name);
-                if (scope != null && scope.restricted()) {
+                if (scope != null && scope.restricted() && !StreamAuthorization.SCOPES.contains(name)) {
                     throw OAuthException.invalidClientMetadata("The " + name + " scope can only be granted by an admin");
                 }
             }

@@ -193,6 +193,25 @@ class DynamicRegistrationTest {
     }
 
     @Test
+    void aConfidentialClientCredentialsClientMayRegisterTheSsfScopesButAPublicClientMayNot() throws Exception {
+        String token = initialAccessToken();
+        register(token, Registrations.with(Registrations.machine(), "scope", "ssf.manage ssf.read"))
+                .statusCode(201).body("status", equalTo("pending")).body("scope", equalTo("ssf.manage ssf.read"));
+
+        Map<String, Object> publicClient = Registrations.with(Registrations.publicClient(), "scope", "openid ssf.read");
+        register(token, publicClient).statusCode(400).body("error", equalTo("invalid_client_metadata"));
+        assertEquals(0, TestRows.count("select count(*) from clients where client_name = ?", publicClient.get("client_name")));
+    }
+
+    @Test
+    void registrationWithAnEventsUriGetsAPushStreamToIt() throws Exception {
+        Map<String, Object> metadata = Registrations.with(Registrations.machine(), "events_uri", "https://hooks.example.com/ssf");
+        String clientId = register(initialAccessToken(), metadata).statusCode(201).extract().path("client_id");
+        assertEquals(1, TestRows.count("select count(*) from ssf_streams where client_id = ? and delivery_method = 'urn:ietf:rfc:8935'"
+                + " and endpoint_url = 'https://hooks.example.com/ssf' and events_requested = ''", clientId));
+    }
+
+    @Test
     void registrationValidatesMetadataLikeTheAdminApi() {
         String token = initialAccessToken();
 

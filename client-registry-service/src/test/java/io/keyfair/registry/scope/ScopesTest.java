@@ -51,11 +51,14 @@ class ScopesTest {
     }
 
     @Test
-    void theCatalogStartsWithTheStandardScopesAndAdminIsRestricted() {
+    void theCatalogStartsWithTheStandardScopesAndAdminAndSsfAreRestricted() {
         given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/scopes")
                 .then().statusCode(200)
-                .body("name", hasItems("openid", "profile", "email", "seller", "roles", "offline_access", "admin"))
+                .body("name", hasItems("openid", "profile", "email", "seller", "roles", "offline_access", "admin", "ssf.manage",
+                        "ssf.read"))
                 .body("find { it.name == 'admin' }.restricted", equalTo(true))
+                .body("find { it.name == 'ssf.manage' }.restricted", equalTo(true))
+                .body("find { it.name == 'ssf.read' }.restricted", equalTo(true))
                 .body("find { it.name == 'openid' }.restricted", equalTo(false))
                 .body("find { it.name == 'email' }.description", equalTo("Your email address and whether it is verified"));
     }

@@ -23,7 +23,7 @@ public class DiscoveryEndpoint {
     DiscoveryEndpoint(OAuthConfig config, ScopeCatalog scopes) {
         this.scopes = scopes;
         String issuer = config.issuer();
-        String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+        String base = base(issuer);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("issuer", issuer);
         m.put("authorization_endpoint", base + "/oauth/authorize");
@@ -33,7 +33,7 @@ public class DiscoveryEndpoint {
         m.put("introspection_endpoint", base + "/oauth/introspect");
         m.put("registration_endpoint", base + "/oauth/register");
         m.put("end_session_endpoint", base + "/logout");
-        m.put("jwks_uri", base + "/oauth/jwks");
+        m.put("jwks_uri", jwksUri(issuer));
         m.put("response_types_supported", List.of("code"));
         m.put("response_modes_supported", List.of("query"));
         m.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
@@ -51,6 +51,16 @@ public class DiscoveryEndpoint {
         m.put("request_parameter_supported", false);
         m.put("request_uri_parameter_supported", false);
         this.fixed = java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** The issuer without a trailing slash, to which endpoint paths are appended. */
+    static String base(String issuer) {
+        return issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+    }
+
+    /** Where the issuer's public keys are: the same in every metadata document. */
+    static String jwksUri(String issuer) {
+        return base(issuer) + "/oauth/jwks";
     }
 
     @GET

@@ -7,11 +7,13 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +50,26 @@ class DiscoveryTest {
                     .body("authorization_response_iss_parameter_supported", equalTo(true))
                     .body("scopes_supported", hasItems("openid", "profile", "email", "seller", "roles", "offline_access", "admin"));
         }
+    }
+
+    @Test
+    void ssfConfigurationNamesTheStreamEndpointsDeliveryMethodsAndTheSameKeys() {
+        String jwksUri = given().get("/.well-known/openid-configuration").then().statusCode(200).extract().path("jwks_uri");
+        Map<String, Object> doc = given().get("/.well-known/ssf-configuration").then().statusCode(200)
+                .contentType(startsWith("application/json"))
+                .header("Cache-Control", equalTo("public, max-age=60"))
+                .body("spec_version", equalTo("1_0"))
+                .body("issuer", equalTo(ISSUER))
+                .body("jwks_uri", equalTo(jwksUri))
+                .body("delivery_methods_supported", contains("urn:ietf:rfc:8935", "urn:ietf:rfc:8936"))
+                .body("configuration_endpoint", equalTo(ISSUER + "/ssf/streams"))
+                .body("status_endpoint", equalTo(ISSUER + "/ssf/status"))
+                .body("verification_endpoint", equalTo(ISSUER + "/ssf/verify"))
+                .body("authorization_schemes", equalTo(List.of(Map.of("spec_urn", "urn:ietf:rfc:6749"))))
+                .body("default_subjects", equalTo("ALL"))
+                .extract().as(Map.class);
+        assertEquals(Set.of("spec_version", "issuer", "jwks_uri", "delivery_methods_supported", "configuration_endpoint",
+                "status_endpoint", "verification_endpoint", "authorization_schemes", "default_subjects"), doc.keySet());
     }
 
     @Test

@@ -218,6 +218,18 @@ class ClientCredentialsTest {
     }
 
     @Test
+    void ssfScopesAreGrantedOnlyToAClientRegisteredForThem() throws Exception {
+        Created registered = TestClients.confidential().scope("ssf.manage ssf.read").create(pool);
+        Response r = basic(registered, "grant_type", "client_credentials", "scope", "ssf.manage");
+        r.then().statusCode(200).body("scope", equalTo("ssf.manage"));
+        assertEquals("ssf.manage", verified(r.path("access_token"), JWSAlgorithm.RS256).getStringClaim("scope"));
+        assertEquals(registered.clientId(), verified(r.path("access_token"), JWSAlgorithm.RS256).getSubject());
+
+        Created other = TestClients.confidential().scope("profile").create(pool);
+        assertError(basic(other, "grant_type", "client_credentials", "scope", "ssf.read"), 400, "invalid_scope");
+    }
+
+    @Test
     void clientNotRegisteredForClientCredentialsGivesUnauthorizedClient() {
         Created client = TestClients.confidential().grantTypes("authorization_code refresh_token").create(pool);
         assertError(basic(client, "grant_type", "client_credentials"), 400, "unauthorized_client");
