@@ -81,12 +81,12 @@ public final class SecurityEvents {
      */
     private static final String ABOUT_GRANT = """
             insert into security_events (txn, client_id, event_type, user_id, session_id, event)
-            select $2, c.client_id, $1, c.user_id, $3, $4::jsonb
+            select $2, c.client_id, $1, c.user_id, $3::varchar, $4::jsonb
               from consents c
               join clients cl on cl.client_id = c.client_id and cl.status = 'approved'
               %s
              where c.revoked_at is null
-               and (c.client_id, c.user_id) in (select f.client_id, f.user_id from refresh_families f where f.grant_id = $3)"""
+               and (c.client_id, c.user_id) in (select f.client_id, f.user_id from refresh_families f where f.grant_id = $3::varchar)"""
             .formatted(RECEIVES);
 
     /**

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -27,9 +28,14 @@ public class PushTargets {
     private final Vertx vertx;
     private final boolean refusePrivate;
 
+    @Inject
     PushTargets(Vertx vertx, EventsConfig config) {
+        this(vertx, config.refusePrivateAddresses());
+    }
+
+    PushTargets(Vertx vertx, boolean refusePrivate) {
         this.vertx = vertx;
-        this.refusePrivate = config.refusePrivateAddresses();
+        this.refusePrivate = refusePrivate;
     }
 
     /** Empty when the endpoint may be pushed to; else why not. A host that cannot be resolved fails the Uni. */
