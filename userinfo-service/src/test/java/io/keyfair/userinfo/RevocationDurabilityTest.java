@@ -19,6 +19,7 @@ import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.testing.TestTokens;
 import io.keyfair.common.testing.TestUsers;
 import io.keyfair.common.testing.TestUsers.Created;
+import io.keyfair.common.events.SecurityEvents.Initiator;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.common.token.RevocationMirror;
 import io.keyfair.common.token.TokenSigner;
@@ -109,7 +110,7 @@ class RevocationDurabilityTest {
 
     @Test
     void removedConnectionStaysRemovedWhenRedisLosesItsData() {
-        survivesRedisLoss((t, u) -> revocations.removeConnection(t.clientId(), u.id(), "user"), "the connection cut-off",
+        survivesRedisLoss((t, u) -> revocations.removeConnection(t.clientId(), u.id(), Initiator.USER), "the connection cut-off",
                 (t, u) -> keys.userClientTokensRevokedBefore(t.clientId(), u.id()));
     }
 

@@ -30,6 +30,7 @@ import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.testing.TestTokens;
 import io.keyfair.common.testing.TestUsers;
 import io.keyfair.common.testing.TestUsers.Created;
+import io.keyfair.common.events.SecurityEvents.Initiator;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.common.token.TokenSigner;
 import io.keyfair.common.token.TokenType;
@@ -268,7 +269,7 @@ class UserInfoRefusalTest {
         TestTokens t = TestTokens.forUser(user.id());
         String token = t.sign(signer);
         get(token).then().statusCode(200);
-        revocations.removeConnection(t.clientId(), user.id(), "user").await().atMost(WAIT); // connection removed
+        revocations.removeConnection(t.clientId(), user.id(), Initiator.USER).await().atMost(WAIT); // connection removed
         assertInvalidToken(get(token));
     }
 

@@ -33,6 +33,7 @@ import io.keyfair.authorize.user.Users;
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.scope.Scope;
 import io.keyfair.common.scope.ScopeCatalog;
+import io.keyfair.common.events.SecurityEvents.Initiator;
 import io.keyfair.common.token.RevocationList;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -139,7 +140,7 @@ public class AccountPage implements Page {
 
     /** The consent, the refresh families and the access tokens go in one statement. */
     private Uni<Response> disconnect(String clientId, String userId) {
-        return revocations.removeConnection(clientId, userId, "user")
+        return revocations.removeConnection(clientId, userId, Initiator.USER)
                 .call(removed -> removed
                         ? audit.record("consent.revoked", clientId, userId, userId, Map.of("by", "user"))
                         : Uni.createFrom().voidItem())

@@ -16,6 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.keyfair.common.error.OAuthError;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.events.SecurityEvents;
+import io.keyfair.common.events.SecurityEvents.Initiator;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -81,21 +83,34 @@ public class Users {
 
     /**
      * Applies the given fields; a new password arrives already hashed. The row is locked while
-     * the change is worked out, so two changes at once both apply.
+     * the change is worked out, so two changes at once both apply. In the same transaction, the
+     * user's connected apps are told (security events): of a new password (CAEP
+     * credential-change), and of each changed claim they were granted (CAEP token-claims-change).
      *
      * @return the updated user, or null when there is none
      */
     public Uni<User> update(UUID id, UserInput in, String newPasswordHash) {
         Instant now = now();
+        String txn = SecurityEvents.newTxn();
         return pool.withTransaction(tx -> find(tx, FIND + " for update", id).flatMap(u -> u == null
                         ? Uni.createFrom().<User>nullItem()
-                        : tx.preparedQuery(UPDATE).execute(changed(u.with(in, now), newPasswordHash)).map(Users::stored)))
+                        : tx.preparedQuery(UPDATE).execute(changed(u.with(in, now), newPasswordHash)).map(Users::stored)
+                                .call(after -> SecurityEvents.claimsChanged(tx, txn, id.toString(), ChangedClaims.byScope(u, after)))
+                                .call(after -> newPasswordHash == null ? Uni.createFrom().voidItem()
+                                        : SecurityEvents.credentialChange(tx, txn, id.toString(), Initiator.ADMIN))))
                 .onFailure(Users::isUniqueViolation).transform(e -> conflict());
     }
 
-    /** Deletes a user; consents and refresh families go with it (foreign keys cascade). Whether there was one. */
+    /**
+     * Deletes a user; consents and refresh families go with it (foreign keys cascade). Every app
+     * the user was connected to gets a CAEP session-revoked, written in the same transaction
+     * before the connections go. Whether there was one.
+     */
     public Uni<Boolean> delete(UUID id) {
-        return pool.preparedQuery("delete from users where id = $1").execute(Tuple.of(id)).map(rows -> rows.rowCount() > 0);
+        String txn = SecurityEvents.newTxn();
+        return pool.withTransaction(tx -> SecurityEvents.sessionRevoked(tx, txn, null, id.toString(), null, Initiator.ADMIN, null)
+                .flatMap(n -> tx.preparedQuery("delete from users where id = $1").execute(Tuple.of(id)))
+                .map(rows -> rows.rowCount() > 0));
     }
 
     static OAuthException conflict() {

@@ -17,6 +17,8 @@ import io.keyfair.common.client.ClientStatus;
 import io.keyfair.common.config.AdminClientConfig;
 import io.keyfair.common.error.OAuthError;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.events.SecurityEvents;
+import io.keyfair.common.events.SecurityEvents.Initiator;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.registry.JsonBody;
 import io.keyfair.registry.client.ClientEvents;
@@ -24,6 +26,7 @@ import io.keyfair.registry.client.ClientView;
 import io.keyfair.registry.client.Clients;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * `POST /admin/clients/{id}/approve`, `/reject` and `/suspend`, each with an optional body
@@ -94,7 +97,10 @@ public class ApprovalResource {
                                         "A " + from.value() + " client cannot be " + step.verb);
                             }
                             detail.put("from", from.value());
-                            return clients.updateStatus(tx, client, step.target, reason, clock.instant().truncatedTo(ChronoUnit.MICROS));
+                            // the app hears of it in this transaction, before its connections stop being live
+                            return securityEvents(tx, id, from, step, reason)
+                                    .flatMap(n -> clients.updateStatus(tx, client, step.target, reason,
+                                            clock.instant().truncatedTo(ChronoUnit.MICROS)));
                         })
                         // cut the tokens off before the commit, so a failure leaves them cut off
                         .call(client -> cutsTokens(step, unchanged) ? revocations.revokeAllOfClient(id, "client_suspended") : Uni.createFrom().voidItem()))
@@ -109,6 +115,23 @@ public class ApprovalResource {
                 })
                 // and again once every cache was told, so no token minted from a stale entry survives
                 .call(client -> cutsTokens(step, unchanged) ? revocations.revokeAllOfClient(id, "client_suspended") : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Suspension: a CAEP session-revoked for every live connection and the stream now `disabled`;
+     * reinstatement: the stream `enabled` again (SSF stream-updated).
+     */
+    private static Uni<Integer> securityEvents(SqlClient tx, String clientId, ClientStatus from, Transition step, String reason) {
+        String txn = SecurityEvents.newTxn();
+        if (step == Transition.SUSPEND) {
+            return SecurityEvents.sessionRevoked(tx, txn, clientId, null, null, Initiator.ADMIN, null)
+                    .flatMap(n -> SecurityEvents.streamUpdated(tx, txn, clientId, "disabled",
+                            reason != null ? reason : "The app was suspended by an administrator"));
+        }
+        if (step == Transition.APPROVE && from == ClientStatus.SUSPENDED) {
+            return SecurityEvents.streamUpdated(tx, txn, clientId, "enabled", "The app was reinstated");
+        }
+        return Uni.createFrom().item(0);
     }
 
     private static boolean cutsTokens(Transition step, AtomicBoolean unchanged) {

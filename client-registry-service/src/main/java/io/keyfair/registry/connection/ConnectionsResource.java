@@ -19,6 +19,8 @@ import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.connection.Connections;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.events.SecurityEvents;
+import io.keyfair.common.events.SecurityEvents.Initiator;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.registry.client.Clients;
 import io.smallrye.mutiny.Multi;
@@ -80,7 +82,7 @@ public class ConnectionsResource {
                     if (!exists) {
                         throw OAuthException.notFound("No such connection");
                     }
-                    return remove(clientId, userId, actor);
+                    return remove(clientId, userId, actor, SecurityEvents.newTxn());
                 })
                 .replaceWith(Response.noContent().build());
     }
@@ -90,17 +92,19 @@ public class ConnectionsResource {
     @Path("revoke")
     public Uni<Map<String, Object>> revokeAll(@PathParam("id") String clientId) {
         String actor = "admin:" + caller.clientId();
+        // one change: every app-facing event of it shares one txn
+        String txn = SecurityEvents.newTxn();
         return clients.require(clientId)
                 .flatMap(c -> connections.liveUsersOf(clientId))
                 .flatMap(users -> Multi.createFrom().iterable(users)
-                        .onItem().transformToUniAndConcatenate(userId -> remove(clientId, userId, actor))
+                        .onItem().transformToUniAndConcatenate(userId -> remove(clientId, userId, actor, txn))
                         .filter(Boolean::booleanValue)
                         .collect().asList())
                 .map(removed -> Map.<String, Object>of("revoked", removed.size()));
     }
 
-    private Uni<Boolean> remove(String clientId, String userId, String actor) {
-        return revocations.removeConnection(clientId, userId, "admin")
+    private Uni<Boolean> remove(String clientId, String userId, String actor, String txn) {
+        return revocations.removeConnection(clientId, userId, Initiator.ADMIN, txn)
                 .call(removed -> removed
                         ? audit.record("connection.revoked", clientId, userId, actor, Map.of("by", "admin"))
                         : Uni.createFrom().voidItem());

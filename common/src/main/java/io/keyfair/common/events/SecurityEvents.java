@@ -75,6 +75,38 @@ public final class SecurityEvents {
               %s
              where c.client_id = $3""".formatted(RECEIVES);
 
+    /**
+     * $1 type, $2 txn, $3 grant id, $4 the event object: the connection whose refresh families
+     * carry the grant, with the grant as its session.
+     */
+    private static final String ABOUT_GRANT = """
+            insert into security_events (txn, client_id, event_type, user_id, session_id, event)
+            select $2, c.client_id, $1, c.user_id, $3::varchar, $4::jsonb
+              from consents c
+              join clients cl on cl.client_id = c.client_id and cl.status = 'approved'
+              %s
+             where c.revoked_at is null
+               and (c.client_id, c.user_id) in (select f.client_id, f.user_id from refresh_families f where f.grant_id = $3::varchar)"""
+            .formatted(RECEIVES);
+
+    /**
+     * $1 type, $2 txn, $3 the changed claims by the scope that releases them (`{"email": {"email":
+     * …}}`), $4 user id, $5 event_timestamp: one event per live connection whose granted scope
+     * releases at least one of them, with just those claims.
+     */
+    private static final String CLAIMS_CHANGED = """
+            insert into security_events (txn, client_id, event_type, user_id, session_id, event)
+            select $2, c.client_id, $1, c.user_id, %s,
+                   jsonb_build_object('event_timestamp', $5::bigint, 'claims', granted.claims)
+              from consents c
+              join clients cl on cl.client_id = c.client_id and cl.status = 'approved'
+              %s
+              cross join lateral (select jsonb_object_agg(claim.key, claim.value) as claims
+                                    from jsonb_each($3::jsonb) released, jsonb_each(released.value) claim
+                                   where released.key = any (string_to_array(c.scope, ' '))) granted
+             where c.revoked_at is null and c.user_id = $4::uuid and granted.claims is not null"""
+            .formatted(SESSION_ID, RECEIVES);
+
     private SecurityEvents() {
     }
 
@@ -99,6 +131,35 @@ public final class SecurityEvents {
             event.put("reason_admin", new JsonObject().put("en", reasonAdmin));
         }
         return aboutConnections(sql, SESSION_REVOKED, txn, clientId, userId, grantId, event);
+    }
+
+    /**
+     * CAEP session-revoked for the connection a grant belongs to (found by its refresh families),
+     * with the grant as the session: refresh-token reuse or a replayed code ended that grant only.
+     * Nothing is written for a grant without a refresh family.
+     */
+    public static Uni<Integer> grantRevoked(SqlClient sql, String txn, String grantId, Initiator who, String reasonAdmin) {
+        JsonObject event = new JsonObject().put("event_timestamp", nowSeconds()).put("initiating_entity", who.value);
+        if (reasonAdmin != null) {
+            event.put("reason_admin", new JsonObject().put("en", reasonAdmin));
+        }
+        return sql.preparedQuery(ABOUT_GRANT).execute(Tuple.of(SESSION_REVOKED, txn, grantId, event)).map(rows -> rows.rowCount());
+    }
+
+    /**
+     * CAEP token-claims-change to every app the user is connected to that was granted a scope
+     * releasing one of the changed claims; each event carries only the claims its app was granted.
+     *
+     * @param changedByScope the changed claims with their new values, by the scope that releases them
+     */
+    public static Uni<Integer> claimsChanged(SqlClient sql, String txn, String userId, JsonObject changedByScope) {
+        UUID.fromString(userId);
+        if (changedByScope.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Tuple args = Tuple.tuple().addValue(TOKEN_CLAIMS_CHANGE).addValue(txn).addValue(changedByScope).addValue(userId)
+                .addValue(nowSeconds());
+        return sql.preparedQuery(CLAIMS_CHANGED).execute(args).map(rows -> rows.rowCount());
     }
 
     /** CAEP credential-change to every app the user is connected to: the password changed. */

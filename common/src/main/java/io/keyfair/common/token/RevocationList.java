@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.keyfair.common.events.SecurityEvents;
+import io.keyfair.common.events.SecurityEvents.Initiator;
 import io.keyfair.common.redis.RedisKeys;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
@@ -15,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -170,40 +174,67 @@ public class RevocationList {
      * @param reason why, kept on the families (`code_replay`, `reuse`, `revoked`)
      */
     public Uni<Void> revokeGrant(String grantId, String reason) {
-        return cut(REVOKE_GRANT, GRANT, grantId, reason, null, keys.revokedGrant(grantId)).replaceWithVoid();
+        return cut(REVOKE_GRANT, GRANT, grantId, reason, null, keys.revokedGrant(grantId), NO_EVENTS).replaceWithVoid();
+    }
+
+    /**
+     * {@link #revokeGrant(String, String)} when Keyfair ended the grant on its own (refresh-token
+     * reuse, a replayed code): the app hears it as a CAEP session-revoked for that grant, written
+     * in the revocation's transaction.
+     *
+     * @param reasonAdmin why, in the event's `reason_admin`
+     */
+    public Uni<Void> revokeGrant(String grantId, String reason, Initiator who, String reasonAdmin) {
+        String txn = SecurityEvents.newTxn();
+        return cut(REVOKE_GRANT, GRANT, grantId, reason, null, keys.revokedGrant(grantId),
+                tx -> SecurityEvents.grantRevoked(tx, txn, grantId, who, reasonAdmin)).replaceWithVoid();
     }
 
     /** Voids every token the client holds now: suspension or deletion. */
     public Uni<Void> revokeAllOfClient(String clientId, String reason) {
-        return cut(REVOKE_CLIENT, CLIENT, clientId, reason, clock.millis(), keys.clientTokensRevokedBefore(clientId))
+        return cut(REVOKE_CLIENT, CLIENT, clientId, reason, clock.millis(), keys.clientTokensRevokedBefore(clientId), NO_EVENTS)
                 .replaceWithVoid();
     }
 
     /** Voids every token the user holds now, with every client: the user is deleted. */
     public Uni<Void> revokeAllOfUser(String userId, String reason) {
-        return cut(REVOKE_USER, USER, userId, reason, clock.millis(), keys.userTokensRevokedBefore(userId))
+        return cut(REVOKE_USER, USER, userId, reason, clock.millis(), keys.userTokensRevokedBefore(userId), NO_EVENTS)
                 .replaceWithVoid();
     }
 
     /**
      * Removes one user's connection to one client (the user or an admin): the consent, every
-     * refresh family and every access token of it, in one statement. Whether a live consent was
-     * removed.
+     * refresh family and every access token of it, in one statement, and the app's CAEP
+     * session-revoked in the same transaction (written first: only a live connection has one).
+     * Whether a live consent was removed.
      */
-    public Uni<Boolean> removeConnection(String clientId, String userId, String reason) {
+    public Uni<Boolean> removeConnection(String clientId, String userId, Initiator who) {
+        return removeConnection(clientId, userId, who, SecurityEvents.newTxn());
+    }
+
+    /** {@link #removeConnection(String, String, Initiator)}, its event in the SET transaction `txn` (one change, many connections). */
+    public Uni<Boolean> removeConnection(String clientId, String userId, Initiator who, String txn) {
         UUID.fromString(userId); // only ids that can be a user's
         long cutoff = clock.millis();
         Tuple args = Tuple.tuple().addValue(USER_CLIENT).addValue(clientId + ":" + userId).addValue(cutoff)
-                .addValue(cutoff + ACCESS_TOKEN_MEMORY.toMillis()).addValue(reason).addValue(clientId).addValue(userId);
-        return pool.preparedQuery(REMOVE_CONNECTION).execute(args)
+                .addValue(cutoff + ACCESS_TOKEN_MEMORY.toMillis()).addValue(who.value).addValue(clientId).addValue(userId);
+        return pool.withTransaction(tx -> SecurityEvents.sessionRevoked(tx, txn, clientId, userId, null, who, null)
+                        .flatMap(n -> tx.preparedQuery(REMOVE_CONNECTION).execute(args)))
                 .call(rows -> mirror(keys.userClientTokensRevokedBefore(clientId, userId), rows))
                 .map(rows -> rows.iterator().next().getLong("consents") > 0);
     }
 
-    private Uni<RowSet<Row>> cut(String statement, String kind, String subject, String reason, Long cutoff, String key) {
+    private static final Function<SqlClient, Uni<Integer>> NO_EVENTS = null;
+
+    /** The revocation, after the events (if any) in its transaction; the mirror once it committed. */
+    private Uni<RowSet<Row>> cut(String statement, String kind, String subject, String reason, Long cutoff, String key,
+            Function<SqlClient, Uni<Integer>> events) {
         Tuple args = Tuple.tuple().addValue(kind).addValue(subject).addValue(cutoff)
                 .addValue(clock.millis() + ACCESS_TOKEN_MEMORY.toMillis()).addValue(reason);
-        return pool.preparedQuery(statement).execute(args).call(rows -> mirror(key, rows));
+        Uni<RowSet<Row>> revoked = events == NO_EVENTS
+                ? pool.preparedQuery(statement).execute(args)
+                : pool.withTransaction(tx -> events.apply(tx).flatMap(n -> tx.preparedQuery(statement).execute(args)));
+        return revoked.call(rows -> mirror(key, rows));
     }
 
     /** After the commit: the entry as PostgreSQL now holds it (a later cut-off wins). */

@@ -7,8 +7,8 @@ import com.nimbusds.jose.JWSAlgorithm;
 
 /**
  * One kind of token as {@link TokenSigner} signs it: its header `typ`, the algorithm chosen for
- * it, and its claims, laid out by the token itself. Access and ID tokens implement it; a security
- * event token (RFC 8417, `secevent+jwt`) would be one more record and one more {@link TokenType}.
+ * it, and its claims, laid out by the token itself. Access tokens, ID tokens and security event
+ * tokens ({@link SecurityEventToken}) implement it.
  */
 public interface TokenClaims {
 

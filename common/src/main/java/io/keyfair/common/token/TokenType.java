@@ -7,7 +7,10 @@ public enum TokenType {
     ACCESS_TOKEN("at+jwt"),
 
     /** OpenID Connect Core §2 defines no type for ID tokens: the plain `JWT` of RFC 7519 §5.1. */
-    ID_TOKEN("JWT");
+    ID_TOKEN("JWT"),
+
+    /** RFC 8417 §2.3: a Security Event Token, which no JWT validator may take for another kind. */
+    SECURITY_EVENT("secevent+jwt");
 
     private final String typ;
 

@@ -70,7 +70,7 @@ public class AuthorizationCodeGrant implements GrantHandler {
     /** §4.1.2: "If an authorization code is used more than once … SHOULD revoke all tokens previously issued based on that code." */
     private Uni<TokenResponse> replayed(AuthenticatedClient client, String grantId) {
         audit.recordFailure("token.code_replayed", client.clientId(), null, Map.of("grant_id", grantId));
-        return refreshTokens.revokeGrant(grantId, "code_replay")
+        return refreshTokens.revokeGrant(grantId, "code_replay", "authorization code replayed")
                 .flatMap(v -> Uni.createFrom().failure(OAuthException.invalidGrant("The authorization code was already used")));
     }
 

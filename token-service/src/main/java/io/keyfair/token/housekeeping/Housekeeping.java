@@ -14,7 +14,8 @@ import io.smallrye.config.WithDefault;
 /**
  * What token-service wrote and no longer needs, purged by common's {@link Purges}: retired
  * refresh tokens past any reuse check, families long expired or revoked, old audit events, and
- * revocations whose tokens have all expired.
+ * revocations whose tokens have all expired, and security events
+ * delivered or given up on.
  */
 public class Housekeeping {
 
@@ -37,6 +38,10 @@ public class Housekeeping {
         /** How long audit events are kept. */
         @WithDefault("P90D")
         Duration auditEvents();
+
+        /** How long a delivered or failed security event is kept (`GET /admin/clients/{id}/events`). */
+        @WithDefault("P7D")
+        Duration securityEvents();
     }
 
     void onStart(@Observes StartupEvent event, Purges purges, Config config) {
@@ -53,6 +58,10 @@ public class Housekeeping {
                         config.endedFamilies()),
                 new Purge("audit events", "audit_events", "id",
                         "occurred_at < now() - make_interval(secs => $1)", config.auditEvents()),
+                // every service writes the outbox; token-service, which delivers it, clears it
+                new Purge("security events", "security_events", "id",
+                        "status in ('delivered', 'failed') and created_at < now() - make_interval(secs => $1)",
+                        config.securityEvents()),
                 // a revocation is kept until every token it voids has expired anyway
                 new Purge("revocations", "revocations", "kind, subject",
                         "expires_at < now() - make_interval(secs => $1)", Duration.ZERO));

@@ -22,6 +22,7 @@ import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.events.SecurityEvents.Initiator;
 import io.keyfair.common.scope.SpaceDelimited;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.token.RevocationList;
@@ -172,7 +173,9 @@ public class RefreshTokens {
                     refused.family() == null ? null : refused.family().userId(), Map.of());
             Uni<Void> revokeAccessTokens = refused.family() == null
                     ? Uni.createFrom().voidItem()
-                    : revocations.revokeGrant(refused.family().grantId(), refused.reason());
+                    // only reuse names a family: the app hears that Keyfair ended the grant
+                    : revocations.revokeGrant(refused.family().grantId(), refused.reason(), Initiator.POLICY,
+                            "refresh token reuse detected");
             return revokeAccessTokens.flatMap(v -> Uni.createFrom().failure(refused.error()));
         });
     }
@@ -211,9 +214,9 @@ public class RefreshTokens {
         return Uni.createFrom().item(new Outcome.Refused(reason, OAuthException.invalidGrant(description), family));
     }
 
-    /** Revokes every family of a grant and its access tokens (a replayed authorization code). */
-    public Uni<Void> revokeGrant(String grantId, String reason) {
-        return revocations.revokeGrant(grantId, reason);
+    /** Revokes every family of a grant and its access tokens (a replayed authorization code); the app hears of it. */
+    public Uni<Void> revokeGrant(String grantId, String reason, String reasonAdmin) {
+        return revocations.revokeGrant(grantId, reason, Initiator.SYSTEM, reasonAdmin);
     }
 
     /** The family of a token, for introspection and revocation; empty when unknown. */

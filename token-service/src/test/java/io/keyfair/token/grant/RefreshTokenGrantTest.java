@@ -29,6 +29,7 @@ import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestClients.Created;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.testing.TestUsers;
+import io.keyfair.common.events.SecurityEvents.Initiator;
 import io.keyfair.common.token.RevocationList;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -170,7 +171,7 @@ class RefreshTokenGrantTest {
     @Test
     void removedConnectionStopsItsRefreshTokens() {
         Grant g = grant(TestClients.confidential());
-        revocations.removeConnection(g.client().clientId(), g.userId(), "user").await().atMost(Duration.ofSeconds(5));
+        revocations.removeConnection(g.client().clientId(), g.userId(), Initiator.USER).await().atMost(Duration.ofSeconds(5));
         assertInvalidGrant(refresh(g.client(), g.refreshToken()));
         introspect(g.client(), g.tokens().path("access_token")).then().body("active", equalTo(false));
     }

@@ -26,6 +26,7 @@ import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestClients.Created;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.testing.TestUsers;
+import io.keyfair.common.events.SecurityEvents.Initiator;
 import io.keyfair.common.token.RevocationList;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -116,7 +117,7 @@ class RevocationDurabilityTest {
     @Test
     void removedConnectionStaysRemovedAfterRedisLosesItsData() {
         Grant g = grant(TestClients.confidential());
-        revocations.removeConnection(g.client().clientId(), g.userId(), "user").await().atMost(WAIT);
+        revocations.removeConnection(g.client().clientId(), g.userId(), Initiator.USER).await().atMost(WAIT);
         staysCutOff(g, g.refreshToken());
     }
 
