@@ -301,4 +301,16 @@ class StreamsTest {
                 .post("/ssf/verify").then().statusCode(400);
         manager(app).contentType(ContentType.JSON).body(Map.of("state", "x")).post("/ssf/verify").then().statusCode(400);
     }
+
+    @Test
+    void verificationReachesAStreamThatAskedOnlyForSessionEvents() throws SQLException {
+        String app = app();
+        String streamId = manager(app).contentType(ContentType.JSON)
+                .body(Map.of("delivery", Map.of("method", POLL), "events_requested", List.of(SecurityEvents.SESSION_REVOKED)))
+                .post("/ssf/streams").then().statusCode(201).extract().path("stream_id");
+        manager(app).contentType(ContentType.JSON).body(Map.of("stream_id", streamId, "state", "only-sessions"))
+                .post("/ssf/verify").then().statusCode(204);
+        assertEquals(1, TestRows.count("select count(*) from security_events where client_id = ? and event_type = ?"
+                + " and event->>'state' = ?", app, SecurityEvents.VERIFICATION, "only-sessions"));
+    }
 }

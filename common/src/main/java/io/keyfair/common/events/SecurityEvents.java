@@ -67,13 +67,17 @@ public final class SecurityEvents {
                and ($3::varchar is null or c.client_id = $3)
                and ($4::uuid is null or c.user_id = $4::uuid)""".formatted(SESSION_ID, RECEIVES);
 
-    /** $1 type, $2 txn, $3 client id, $4 the event object. */
+    /**
+     * $1 type, $2 txn, $3 client id, $4 the event object. Stream events (verification,
+     * stream-updated) go to every stream that is not disabled, whatever types it asked for: they
+     * are about the stream itself (SSF 1.0 §8.1.4, §8.1.5).
+     */
     private static final String ABOUT_STREAM = """
             insert into security_events (txn, client_id, event_type, stream_id, event)
             select $2, c.client_id, $1, s.stream_id, $4::jsonb
               from clients c
-              %s
-             where c.client_id = $3""".formatted(RECEIVES);
+              join ssf_streams s on s.client_id = c.client_id and s.status <> 'disabled'
+             where c.client_id = $3""";
 
     /**
      * $1 type, $2 txn, $3 grant id, $4 the event object: the connection whose refresh families
