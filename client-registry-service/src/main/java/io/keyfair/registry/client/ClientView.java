@@ -10,6 +10,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * A client as the admin API shows it: its metadata, id, status and times. Never the secret nor
  * its digest.
  *
+ * @param suspendedReason why a suspended client is suspended (its status reason); null otherwise
+ * @param suspendedBy who suspended a suspended client: `admin`, or `policy` for an abuse rule
+ *        (CONTRACT "Errors, limits, bad input"); null otherwise
  * @param clientIdIssuedAt epoch seconds (RFC 7591 §3.2.1)
  * @param updatedAt epoch seconds of the last change
  */
@@ -20,6 +23,8 @@ public record ClientView(
         @JsonUnwrapped ClientMetadata metadata,
         @JsonProperty("status") String status,
         @JsonProperty("status_reason") String statusReason,
+        @JsonProperty("suspended_reason") String suspendedReason,
+        @JsonProperty("suspended_by") String suspendedBy,
         @JsonProperty("client_id_issued_at") long clientIdIssuedAt,
         @JsonProperty("updated_at") long updatedAt) {
 }

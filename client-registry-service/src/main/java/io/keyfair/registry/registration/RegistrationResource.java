@@ -77,7 +77,7 @@ public class RegistrationResource {
                 .replaceWithVoid();
     }
 
-    /** What only an admin may decide: trust, introspection, dedicated apps, framing, restricted scopes. */
+    /** What only an admin may decide: trust, introspection, dedicated apps, framing, request limits, restricted scopes. */
     private Uni<Void> refusePrivileged(ClientMetadata metadata) {
         if (metadata.trusted()) {
             throw OAuthException.invalidClientMetadata("trusted can only be set by an admin");
@@ -90,6 +90,9 @@ public class RegistrationResource {
         }
         if (!metadata.frameAncestors().isEmpty()) {
             throw OAuthException.invalidClientMetadata("frame_ancestors can only be set by an admin");
+        }
+        if (metadata.rateLimits() != null) {
+            throw OAuthException.invalidClientMetadata("rate_limits can only be set by an admin");
         }
         return catalog.all().invoke(scopes -> {
             for (String name : metadata.scopes()) {
