@@ -1,5 +1,6 @@
 package io.keyfair.token.limit;
 
+import java.time.Clock;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,12 +41,14 @@ public class AbuseRules {
             return redis.call('ZCARD', KEYS[1])""";
 
     private final ReactiveRedisDataSource redis;
+    private final Clock clock;
     private final RedisKeys keys;
     private final AbuseConfig config;
     private final PolicySuspension suspension;
 
-    AbuseRules(ReactiveRedisDataSource redis, RedisKeys keys, AbuseConfig config, PolicySuspension suspension) {
+    AbuseRules(ReactiveRedisDataSource redis, RedisKeys keys, AbuseConfig config, PolicySuspension suspension, Clock clock) {
         this.redis = redis;
+        this.clock = clock;
         this.keys = keys;
         this.config = config;
         this.suspension = suspension;
@@ -58,7 +61,7 @@ public class AbuseRules {
      * @param grantId the grant whose token was reused, to tell reuses apart
      */
     public Uni<Void> reuseDetected(String clientId, String grantId) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         return redis.execute("EVAL", COUNT_REUSE, "1", keys.refreshTokenReuses(clientId), Long.toString(now),
                 grantId + "@" + now, Long.toString(config.reuseWindow().toMillis()))
                 .flatMap(count -> count.toLong() >= config.reuseCount()

@@ -3,6 +3,7 @@ package io.keyfair.token.limit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -72,6 +73,7 @@ public class RequestLimits {
     private static final String COUNT_SHA = sha1(COUNT);
 
     private final ReactiveRedisDataSource redis;
+    private final Clock clock;
     private final RedisKeys keys;
     private final RequestLimitConfig config;
     private final AbuseRules abuse;
@@ -80,8 +82,9 @@ public class RequestLimits {
     private final String excessWindowMillis;
 
     RequestLimits(ReactiveRedisDataSource redis, RedisKeys keys, RequestLimitConfig config, AbuseConfig abuseConfig,
-            AbuseRules abuse, MeterRegistry metrics) {
+            AbuseRules abuse, MeterRegistry metrics, Clock clock) {
         this.redis = redis;
+        this.clock = clock;
         this.keys = keys;
         this.config = config;
         this.abuse = abuse;
@@ -106,7 +109,7 @@ public class RequestLimits {
         boolean cc = endpoint == Endpoint.TOKEN && "client_credentials".equals(grantType);
         int limit = cc ? limitOr(client.rateLimits().clientCredentials(), config.clientCredentialsPerMinute())
                 : limitOr(client.rateLimits().other(), config.otherPerMinute());
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         long minute = now / MINUTE_MILLIS;
         long windowLeft = (minute + 1) * MINUTE_MILLIS - now;
         String counter = keys.requestCount(client.clientId(), cc ? "cc" : "other", minute);
