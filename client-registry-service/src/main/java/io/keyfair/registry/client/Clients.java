@@ -43,7 +43,7 @@ public class Clients {
             id_token_signed_response_alg, app_type, owner_user_id, trusted, frame_ancestors, access_token_ttl,
             reason, post_logout_redirect_uris, rate_limit_client_credentials, rate_limit_other""";
 
-    private static final String COLUMNS = METADATA_COLUMNS + ", status, status_reason, suspended_by, created_at, updated_at";
+    private static final String COLUMNS = METADATA_COLUMNS + ", status, status_reason, suspended_by, suspended_reason, created_at, updated_at";
 
     /** $1 the client id; $2 … $22 the metadata. */
     private static final String METADATA = """
@@ -119,14 +119,19 @@ public class Clients {
     }
 
     /**
-     * Moves a client read by {@link #requireForUpdate} to {@code status}, for {@code reason} (or
-     * none). An admin's suspension is `suspended_by` `admin`; any other status clears it (an
-     * approval reinstates a client the policy suspended).
+     * Moves a client read by {@link #requireForUpdate} to {@code status}, with the admin's
+     * {@code note} (or none) kept as its `status_note`. An admin's suspension is `suspended_by`
+     * `admin` with the note as `suspended_reason`; an approval clears the note and both (it
+     * reinstates a client the policy suspended).
      */
-    public Uni<ClientView> updateStatus(SqlConnection tx, ClientView client, ClientStatus status, String reason, Instant now) {
-        return tx.preparedQuery("update clients set status = $2::varchar, status_reason = $3, updated_at = $4,"
-                        + " suspended_by = case when $2::varchar = 'suspended' then 'admin' end where client_id = $1 returning " + COLUMNS)
-                .execute(Tuple.of(client.clientId(), status.value(), reason, time(now)))
+    public Uni<ClientView> updateStatus(SqlConnection tx, ClientView client, ClientStatus status, String note, Instant now) {
+        return tx.preparedQuery("""
+                        update clients set status = $2::varchar, updated_at = $4,
+                               status_reason = case when $2::varchar = 'approved' then null else $3 end,
+                               suspended_by = case when $2::varchar = 'suspended' then 'admin' end,
+                               suspended_reason = case when $2::varchar = 'suspended' then $3 end
+                         where client_id = $1 returning\s""" + COLUMNS)
+                .execute(Tuple.of(client.clientId(), status.value(), note, time(now)))
                 .map(Clients::stored);
     }
 
@@ -202,7 +207,7 @@ public class Clients {
         String status = r.getString("status");
         boolean suspended = ClientStatus.SUSPENDED.value().equals(status);
         return new ClientView(r.getString("client_id"), metadata, status, r.getString("status_reason"),
-                suspended ? r.getString("status_reason") : null, suspended ? r.getString("suspended_by") : null,
+                suspended ? r.getString("suspended_reason") : null, suspended ? r.getString("suspended_by") : null,
                 r.getOffsetDateTime("created_at").toEpochSecond(), r.getOffsetDateTime("updated_at").toEpochSecond());
     }
 

@@ -136,29 +136,22 @@ public class RedisKeys {
     }
 
     /**
-     * Requests of one client in one minute at the token, revocation and introspection endpoints
-     * (token-service's `RequestLimits`), per limit: {@code bucket} is `cc` for `client_credentials`
-     * token requests and `other` for every other request; {@code minute} is epoch minutes. Lives
-     * until shortly after its minute ends.
+     * Requests of one client in one window (a minute) at the token, revocation and introspection
+     * endpoints, the sum of every replica's (token-service's `LimitCounter` adds to it in batches),
+     * per limit: {@code bucket} is `cc` for `client_credentials` token requests and `other` for
+     * every other request; {@code window} is the epoch divided into windows. Lives until shortly
+     * after its window ends.
      */
-    public String requestCount(String clientId, String bucket, long minute) {
-        return prefix + "rate:" + clientId + ":" + bucket + ":" + minute;
+    public String requestCount(String clientId, String bucket, long window) {
+        return prefix + "rate:" + clientId + ":" + bucket + ":" + window;
     }
 
     /**
-     * The minutes (epoch minutes, a sorted set scored by themselves) in which one client went over
-     * a request limit, within the abuse rule's window; lives as long as that window.
+     * The windows (a sorted set of window numbers scored by themselves) in which one client went
+     * over a request limit, within the abuse rule's span; lives as long as that span.
      */
     public String limitExcessMinutes(String clientId) {
         return prefix + "rate-excess:" + clientId;
-    }
-
-    /**
-     * The refresh-token reuses detected for one client within the abuse rule's window (a sorted
-     * set scored by epoch milliseconds); lives as long as that window.
-     */
-    public String refreshTokenReuses(String clientId) {
-        return prefix + "refresh-reuse:" + clientId;
     }
 
     /** Channel on which the registry names a client whose record changed. */

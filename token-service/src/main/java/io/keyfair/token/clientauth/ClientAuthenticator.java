@@ -21,9 +21,10 @@ import io.smallrye.mutiny.Uni;
  * fixed steps: read the credentials, refuse an id no client can have, then check the client's
  * registered `token_endpoint_auth_method`, its secret and its status. Every failure is counted per
  * client id and address ({@link ClientAuthThrottle}); past the limit the answer is 429. Only
- * failures touch the throttle: a client presenting its right credentials is never slowed by it
+ * failures touch Redis: a client presenting its right credentials is never slowed by the throttle
  * (its secret is 256 random bits, so a right guess is not a risk the throttle has to stop), which
- * leaves the request limit (`limit/RequestLimits`) the token endpoint's only Redis round trip. The client is told only
+ * keeps the token endpoint free of a Redis round trip (request limits count in memory,
+ * `limit/RequestLimits`). The client is told only
  * "Client authentication failed"; the precise reason is the exception's private detail and the
  * audit event's `reason`, and is audited once per window (its first failure and the moment the
  * throttle trips), so wrong secrets cannot fill the audit table.

@@ -6,14 +6,16 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * The rules that suspend a client automatically (`suspended_by: "policy"`), counted in Redis
- * across every replica. Wrong secrets never count: a client id is public, and failed
- * authentication is throttled per address instead.
+ * The rules that suspend a client automatically (`suspended_by: "policy"`). Wrong secrets never
+ * count: a client id is public, and failed authentication is throttled per address instead.
  */
 @ConfigMapping(prefix = "keyfair.abuse")
 public interface AbuseConfig {
 
-    /** Refresh-token reuse detections within {@link #reuseWindow()} that suspend the client. */
+    /**
+     * Refresh-token reuse detections within {@link #reuseWindow()} that suspend the client,
+     * counted from the refresh families PostgreSQL ended for reuse.
+     */
     @WithDefault("3")
     int reuseCount();
 
@@ -23,7 +25,7 @@ public interface AbuseConfig {
 
     /**
      * Separate minutes within {@link #excessWindow()} in which the client went over a request
-     * limit that suspend it.
+     * limit that suspend it, counted in Redis across every replica.
      */
     @WithDefault("10")
     int excessMinutes();

@@ -1,6 +1,5 @@
 package io.keyfair.token.limit;
 
-import java.time.Clock;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,18 +7,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.keyfair.common.client.PolicySuspension;
-import io.keyfair.common.redis.RedisKeys;
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The abuse rules that suspend a client automatically through {@link PolicySuspension} (CONTRACT
  * "Errors, limits, bad input"): refresh-token reuse detected {@link AbuseConfig#reuseCount()}
- * times within {@link AbuseConfig#reuseWindow()}, and a request limit exceeded in
- * {@link AbuseConfig#excessMinutes()} separate minutes within {@link AbuseConfig#excessWindow()}
- * (counted by {@link RequestLimits}' own Redis step). Counting is atomic in Redis, so every
- * replica sees the same count. A rule that cannot be counted or applied never changes the
- * answer the client gets: it is logged, and the next occurrence counts again.
+ * times within {@link AbuseConfig#reuseWindow()}, counted from PostgreSQL (reuse is rare, and the
+ * count survives Redis losing its data); and a request limit exceeded in
+ * {@link AbuseConfig#excessMinutes()} separate minutes within {@link AbuseConfig#excessWindow()},
+ * counted by {@link LimitCounter}'s flush in Redis. A rule that cannot be counted or applied never
+ * changes the answer the client gets: it is logged, and the next occurrence counts again.
  */
 @ApplicationScoped
 public class AbuseRules {
@@ -29,50 +28,36 @@ public class AbuseRules {
     static final String REUSE = "refresh_token_reuse";
     static final String EXCESS = "rate_limit_excess";
 
-    /**
-     * KEYS[1] = the client's reuses; ARGV[1] = now (epoch ms), ARGV[2] = a member naming this
-     * reuse, ARGV[3] = the window in ms. Returns the reuses within the window, this one included.
-     */
-    private static final String COUNT_REUSE = """
-            local now = tonumber(ARGV[1])
-            redis.call('ZADD', KEYS[1], now, ARGV[2])
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[3]))
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            return redis.call('ZCARD', KEYS[1])""";
+    /** $1 client id, $2 the window in seconds. A reuse ends every family of its grant: count grants. */
+    private static final String REUSES = """
+            select count(distinct grant_id) as reuses from refresh_families
+             where client_id = $1 and revoked_reason = 'reuse' and revoked_at > now() - make_interval(secs => $2)""";
 
-    private final ReactiveRedisDataSource redis;
-    private final Clock clock;
-    private final RedisKeys keys;
+    private final Pool pool;
     private final AbuseConfig config;
     private final PolicySuspension suspension;
 
-    AbuseRules(ReactiveRedisDataSource redis, RedisKeys keys, AbuseConfig config, PolicySuspension suspension, Clock clock) {
-        this.redis = redis;
-        this.clock = clock;
-        this.keys = keys;
+    AbuseRules(Pool pool, AbuseConfig config, PolicySuspension suspension) {
+        this.pool = pool;
         this.config = config;
         this.suspension = suspension;
     }
 
     /**
-     * Counts a refresh-token reuse of this client (RFC 9700 §4.14.2) and suspends the client once
-     * the rule's count is reached.
-     *
-     * @param grantId the grant whose token was reused, to tell reuses apart
+     * A refresh token of this client was reused (RFC 9700 §4.14.2) and its grant has been ended
+     * for it; suspends the client once the rule's count is reached.
      */
-    public Uni<Void> reuseDetected(String clientId, String grantId) {
-        long now = clock.millis();
-        return redis.execute("EVAL", COUNT_REUSE, "1", keys.refreshTokenReuses(clientId), Long.toString(now),
-                grantId + "@" + now, Long.toString(config.reuseWindow().toMillis()))
-                .flatMap(count -> count.toLong() >= config.reuseCount()
-                        ? suspend(clientId, REUSE, Map.of("reuse_count", count.toLong(),
-                                "window_seconds", config.reuseWindow().toSeconds()))
+    public Uni<Void> reuseDetected(String clientId) {
+        return pool.preparedQuery(REUSES).execute(Tuple.of(clientId, (double) config.reuseWindow().toSeconds()))
+                .map(rows -> rows.iterator().next().getLong("reuses"))
+                .flatMap(reuses -> reuses >= config.reuseCount()
+                        ? suspend(clientId, REUSE, Map.of("reuse_count", reuses, "window_seconds", config.reuseWindow().toSeconds()))
                         : Uni.createFrom().voidItem())
                 .onFailure().recoverWithUni(e -> logged(clientId, REUSE, e));
     }
 
     /**
-     * The client went over a request limit for the first time this minute.
+     * The client went over a request limit in a minute this instance had not reported yet.
      *
      * @param excessMinutes the separate minutes it did so within the rule's window, this one included
      */

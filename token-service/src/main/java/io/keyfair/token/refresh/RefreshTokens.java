@@ -182,7 +182,7 @@ public class RefreshTokens {
                     : revocations.revokeGrant(refused.family().grantId(), refused.reason());
             // repeated reuse is an abuse rule of its own: the client may be suspended (AbuseRules)
             Uni<Void> counted = REUSE.equals(refused.reason())
-                    ? revokeAccessTokens.call(() -> abuse.reuseDetected(client.clientId(), refused.family().grantId()))
+                    ? revokeAccessTokens.call(() -> abuse.reuseDetected(client.clientId()))
                     : revokeAccessTokens;
             return counted.flatMap(v -> Uni.createFrom().failure(refused.error()));
         });

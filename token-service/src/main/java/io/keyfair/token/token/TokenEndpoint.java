@@ -30,7 +30,7 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The token endpoint (RFC 6749 §3.2) in fixed stages: parse, reject duplicate parameters,
- * authenticate the client, count it against its request limit, check the grant is allowed,
+ * authenticate the client, count it against its request limit (in memory), check the grant is allowed,
  * dispatch, reply with `no-store`.
  */
 @Path("/oauth/token")
@@ -55,7 +55,7 @@ public class TokenEndpoint {
             @Context HttpServerRequest http) {
         ClientRequest request = ClientRequest.of(form, authorization, http);
         return authenticator.authenticate(request)
-                .call(client -> limits.admit(client, Endpoint.TOKEN, request.get("grant_type").orElse(null)))
+                .invoke(client -> limits.admit(client, Endpoint.TOKEN, request.get("grant_type").orElse(null)))
                 .flatMap(client -> dispatch(request, client))
                 .map(NoStore::json);
     }
