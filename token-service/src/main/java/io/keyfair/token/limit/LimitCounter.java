@@ -205,8 +205,10 @@ final class LimitCounter {
             }
             long counted = w.local.sum();
             long delta = counted - w.sent;
-            // a window near its limit is read back even without news, to learn the other replicas' share
-            boolean near = key.window() == current && 2 * w.estimate() >= w.limit;
+            // a window past half its limit is read back even without news, to learn the other replicas'
+            // share before this one admits more; one at its limit stays refused until it ends anyway
+            long estimate = w.estimate();
+            boolean near = key.window() == current && estimate < w.limit && 2 * estimate >= w.limit;
             if (delta > 0 || near) {
                 w.sent = counted;
                 batch.counter(key, w, delta, counted);

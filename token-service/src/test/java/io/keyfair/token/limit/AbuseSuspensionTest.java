@@ -61,6 +61,12 @@ class AbuseSuspensionTest {
     @Inject
     ClientChanges changes;
 
+    @Inject
+    RequestLimits limits;
+
+    @Inject
+    AbuseRules abuse;
+
     /** The limit tests count within one minute: do not start in its last seconds. */
     @BeforeEach
     void notAtTheEndOfAMinute() throws InterruptedException {
@@ -86,7 +92,7 @@ class AbuseSuspensionTest {
     }
 
     private Row clientRow(Created client) {
-        return pool.preparedQuery("select status, status_reason, suspended_by from clients where client_id = $1")
+        return pool.preparedQuery("select status, status_reason, suspended_by, suspended_reason from clients where client_id = $1")
                 .execute(Tuple.of(client.clientId())).await().atMost(WAIT).iterator().next();
     }
 
@@ -103,7 +109,8 @@ class AbuseSuspensionTest {
         Row row = clientRow(client);
         assertEquals("suspended", row.getString("status"));
         assertEquals("policy", row.getString("suspended_by"));
-        assertEquals(reason, row.getString("status_reason"));
+        assertEquals(reason, row.getString("suspended_reason"));
+        assertNull(row.getString("status_reason"), "no admin's note");
         Row audit = suspensionAudit(client);
         assertEquals("policy", audit.getString("actor"));
         assertEquals(reason, audit.getString("reason"));
@@ -148,7 +155,7 @@ class AbuseSuspensionTest {
             reuseRefreshToken(client);
         }
         // what POST /admin/clients/{id}/approve does to the row
-        pool.preparedQuery("update clients set status = 'approved', status_reason = null, suspended_by = null where client_id = $1")
+        pool.preparedQuery("update clients set status = 'approved', status_reason = null, suspended_by = null, suspended_reason = null where client_id = $1")
                 .execute(Tuple.of(client.clientId())).await().atMost(WAIT);
         changes.publish(client.clientId()).await().atMost(WAIT);
         // the change is heard asynchronously; the next lookup after it reads the row again
@@ -172,6 +179,8 @@ class AbuseSuspensionTest {
         token(client, "grant_type", "client_credentials").then().statusCode(200);
         Response over = token(client, "grant_type", "client_credentials");
         over.then().statusCode(429).body("error", equalTo("rate_limited"));
+        // the flusher records the minute and applies the rule
+        limits.counter().flush().await().atMost(WAIT);
         assertSuspendedByPolicy(client, "rate_limit_excess");
         token(client, "grant_type", "client_credentials").then().statusCode(401).body("error", equalTo("invalid_client"));
     }
@@ -182,6 +191,7 @@ class AbuseSuspensionTest {
         overTheLimitEarlier(client, 1, 5, 10, 15, 20, 25, 30, 40, 61, 90);
         token(client, "grant_type", "client_credentials").then().statusCode(200);
         token(client, "grant_type", "client_credentials").then().statusCode(429);
+        limits.counter().flush().await().atMost(WAIT);
         assertEquals("approved", clientRow(client).getString("status"));
     }
 
@@ -193,6 +203,8 @@ class AbuseSuspensionTest {
         for (int i = 0; i < 20; i++) {
             token(client, "grant_type", "client_credentials").then().statusCode(429);
         }
+        limits.counter().flush().await().atMost(WAIT);
+        assertEquals(9L, redis.execute("ZCARD", keys.limitExcessMinutes(client.clientId())).await().atMost(WAIT).toLong());
         assertEquals("approved", clientRow(client).getString("status"));
     }
 
@@ -204,8 +216,76 @@ class AbuseSuspensionTest {
                     .auth().preemptive().basic(client.clientId(), "wrong-secret").formParam("grant_type", "client_credentials")
                     .post("/oauth/token").then().statusCode(i < 20 ? 401 : 429);
         }
+        limits.counter().flush().await().atMost(WAIT);
         assertEquals("approved", clientRow(client).getString("status"));
         assertEquals(0L, redis.execute("EXISTS", keys.limitExcessMinutes(client.clientId())).await().atMost(WAIT).toLong());
         token(client, "grant_type", "client_credentials").then().statusCode(200);
+    }
+
+    /** A user connected to the app, and the app's push stream, so that suspension has security events to write. */
+    private void connectedWithAStream(Created client) {
+        String user = TestUsers.user().create(pool).id();
+        pool.preparedQuery("insert into consents (user_id, client_id, scope) values ($1::uuid, $2, 'openid profile')")
+                .execute(Tuple.of(user, client.clientId())).await().atMost(WAIT);
+        pool.preparedQuery("""
+                insert into ssf_streams (client_id, stream_id, delivery_method, endpoint_url)
+                values ($1, $2, 'urn:ietf:rfc:8935', 'https://receiver.example/events')""")
+                .execute(Tuple.of(client.clientId(), "stream-" + client.clientId())).await().atMost(WAIT);
+    }
+
+    /** The security events written for the client: type suffix, then the event member that says who or what. */
+    private List<String> securityEvents(Created client) {
+        var rows = pool.preparedQuery("""
+                select event_type, coalesce(event ->> 'initiating_entity', event ->> 'status') as what, txn
+                  from security_events where client_id = $1 order by id""")
+                .execute(Tuple.of(client.clientId())).await().atMost(WAIT);
+        List<String> events = new java.util.ArrayList<>();
+        java.util.Set<String> txns = new java.util.HashSet<>();
+        for (Row row : rows) {
+            String type = row.getString("event_type");
+            events.add(type.substring(type.lastIndexOf('/') + 1) + " " + row.getString("what"));
+            txns.add(row.getString("txn"));
+        }
+        assertEquals(rows.rowCount() == 0 ? 0 : 1, txns.size(), "one change, one txn");
+        return events;
+    }
+
+    @Test
+    void suspensionByRepeatedReuseWritesSessionRevokedAndStreamDisabledEvents() {
+        Created client = refreshingClient().create(pool);
+        connectedWithAStream(client);
+        reuseRefreshToken(client);
+        reuseRefreshToken(client);
+        assertEquals(List.of(), securityEvents(client));
+        reuseRefreshToken(client);
+        assertSuspendedByPolicy(client, "refresh_token_reuse");
+        assertEquals(List.of("session-revoked policy", "stream-updated disabled"), securityEvents(client));
+    }
+
+    @Test
+    void limitExceededInTenSeparateMinutesSuspendsTheClientThroughTheFlusher() {
+        Created client = TestClients.confidential().rateLimits(1, null).create(pool);
+        connectedWithAStream(client);
+        String accessToken = token(client, "grant_type", "client_credentials").then().statusCode(200)
+                .extract().path("access_token");
+        Created resourceServer = TestClients.confidential().introspectionAllowed().create(pool);
+        // a replica whose minutes the test moves on, so ten minutes take no time
+        LimitCounterTest.MovableClock clock = new LimitCounterTest.MovableClock(java.time.Instant.now());
+        LimitCounter replica = new LimitCounter(redis::execute, keys, Duration.ofMinutes(1), Duration.ofHours(1),
+                Duration.ofSeconds(1), clock, abuse::limitExceeded);
+        for (int minute = 1; minute <= 10; minute++) {
+            assertEquals(0, replica.admit(client.clientId(), LimitCounter.Kind.CLIENT_CREDENTIALS, 1));
+            for (int i = 0; i < 5; i++) {
+                replica.admit(client.clientId(), LimitCounter.Kind.CLIENT_CREDENTIALS, 1);
+            }
+            replica.flush().await().atMost(WAIT);
+            if (minute < 10) {
+                assertEquals("approved", clientRow(client).getString("status"), "minute " + minute);
+            }
+            clock.advance(Duration.ofMinutes(1));
+        }
+        assertSuspendedByPolicy(client, "rate_limit_excess");
+        assertEquals(List.of("session-revoked policy", "stream-updated disabled"), securityEvents(client));
+        introspect(resourceServer, accessToken).then().statusCode(200).body("active", equalTo(false));
     }
 }
