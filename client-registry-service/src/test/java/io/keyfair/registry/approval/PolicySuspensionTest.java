@@ -26,6 +26,7 @@ import io.keyfair.registry.TestRows;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 /**
@@ -103,9 +104,20 @@ class PolicySuspensionTest {
     }
 
     @Test
-    void adminSuspensionShowsSuspendedByAdmin() {
+    void adminSuspensionShowsSuspendedByAdminWithTheNote() {
         Registered client = approved();
-        Registrations.step(TestTokens.admin().sign(signer), client.id(), "suspend");
-        get(client.id()).body("status", equalTo("suspended")).body("suspended_by", equalTo("admin"));
+        given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(Map.of("note", "Scraping listings"))
+                .when().post("/admin/clients/" + client.id() + "/suspend").then().statusCode(200);
+        get(client.id()).body("status", equalTo("suspended"))
+                .body("suspended_by", equalTo("admin"))
+                .body("suspended_reason", equalTo("Scraping listings"))
+                .body("status_note", equalTo("Scraping listings"));
+    }
+
+    @Test
+    void policySuspensionHasNoAdminsNote() {
+        Registered client = approved();
+        suspendByPolicy(client.id());
+        get(client.id()).body("status_note", nullValue());
     }
 }
