@@ -93,6 +93,10 @@ final class LimitCounter {
     private record WindowKey(String clientId, Kind kind, long window) {
     }
 
+    /** A client refused in a window, with its windows (one per kind) that refused it. */
+    private record Excess(String clientId, long window, List<Window> windows) {
+    }
+
     /** One client's count of one kind in one window, as this instance knows it. */
     private static final class Window {
         /** Requests this instance admitted in the window. */
@@ -238,10 +242,8 @@ final class LimitCounter {
         private final List<Window> counted = new ArrayList<>();
         private final List<Long> sentTotals = new ArrayList<>();
         private final List<Long> sentDeltas = new ArrayList<>();
-        /** Per client and window over a limit, the windows of both kinds it covers. */
-        private final Map<String, List<Window>> excessWindows = new LinkedHashMap<>();
-        private final Map<String, String> excessClient = new LinkedHashMap<>();
-        private final Map<String, Long> excessIndex = new LinkedHashMap<>();
+        /** Per client and window over a limit (keyed `client@window`), the windows of both kinds it covers. */
+        private final Map<String, Excess> excesses = new LinkedHashMap<>();
 
         Batch(long current) {
             this.current = current;
@@ -256,25 +258,23 @@ final class LimitCounter {
         }
 
         void excess(WindowKey key, Window w) {
-            String id = key.clientId() + "@" + key.window();
-            excessWindows.computeIfAbsent(id, k -> new ArrayList<>()).add(w);
-            excessClient.put(id, key.clientId());
-            excessIndex.put(id, key.window());
+            excesses.computeIfAbsent(key.clientId() + "@" + key.window(), id -> new Excess(key.clientId(), key.window(),
+                    new ArrayList<>())).windows().add(w);
         }
 
         boolean isEmpty() {
-            return counterKeys.isEmpty() && excessWindows.isEmpty();
+            return counterKeys.isEmpty() && excesses.isEmpty();
         }
 
         String[] args() {
             int n = counterKeys.size();
-            int k = n + excessWindows.size();
+            int k = n + excesses.size();
             List<String> args = new ArrayList<>(2 + 2 * k + 5);
             args.add(FLUSH);
             args.add(Integer.toString(k));
             args.addAll(counterKeys);
-            for (String id : excessWindows.keySet()) {
-                args.add(keys.limitExcessMinutes(excessClient.get(id)));
+            for (Excess e : excesses.values()) {
+                args.add(keys.limitExcessMinutes(e.clientId()));
             }
             args.add(Integer.toString(n));
             args.add(Long.toString(windowMillis + COUNTER_SLACK_MILLIS));
@@ -282,8 +282,8 @@ final class LimitCounter {
             args.add(Long.toString(ruleWindows));
             args.add(Long.toString(ruleMillis));
             args.addAll(deltas);
-            for (Long index : excessIndex.values()) {
-                args.add(Long.toString(index));
+            for (Excess e : excesses.values()) {
+                args.add(Long.toString(e.window()));
             }
             return args.toArray(String[]::new);
         }
@@ -305,11 +305,10 @@ final class LimitCounter {
             }
             List<Uni<Void>> reports = new ArrayList<>();
             int i = counted.size();
-            for (var entry : excessWindows.entrySet()) {
+            for (Excess e : excesses.values()) {
                 long overWindows = totals.get(i++).toLong();
-                entry.getValue().forEach(w -> w.excessReported = true);
-                reports.add(excess.overLimit(excessClient.get(entry.getKey()), overWindows)
-                        .onFailure().recoverWithNull());
+                e.windows().forEach(w -> w.excessReported = true);
+                reports.add(excess.overLimit(e.clientId(), overWindows).onFailure().recoverWithNull());
             }
             return reports.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(reports).andCollectFailures().replaceWithVoid();
         }

@@ -100,7 +100,7 @@ public class RequestLimits {
         }
     }
 
-    /** Shares the local counts now instead of at the next tick (tests). */
+    /** The counter, so that tests can flush it at once instead of waiting for the timer. */
     LimitCounter counter() {
         return counter;
     }

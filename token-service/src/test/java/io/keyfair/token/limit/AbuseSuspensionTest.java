@@ -10,7 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.inject.Inject;
 
@@ -239,8 +243,8 @@ class AbuseSuspensionTest {
                 select event_type, coalesce(event ->> 'initiating_entity', event ->> 'status') as what, txn
                   from security_events where client_id = $1 order by id""")
                 .execute(Tuple.of(client.clientId())).await().atMost(WAIT);
-        List<String> events = new java.util.ArrayList<>();
-        java.util.Set<String> txns = new java.util.HashSet<>();
+        List<String> events = new ArrayList<>();
+        Set<String> txns = new HashSet<>();
         for (Row row : rows) {
             String type = row.getString("event_type");
             events.add(type.substring(type.lastIndexOf('/') + 1) + " " + row.getString("what"));
@@ -270,7 +274,7 @@ class AbuseSuspensionTest {
                 .extract().path("access_token");
         Created resourceServer = TestClients.confidential().introspectionAllowed().create(pool);
         // a replica whose minutes the test moves on, so ten minutes take no time
-        LimitCounterTest.MovableClock clock = new LimitCounterTest.MovableClock(java.time.Instant.now());
+        LimitCounterTest.MovableClock clock = new LimitCounterTest.MovableClock(Instant.now());
         LimitCounter replica = new LimitCounter(redis::execute, keys, Duration.ofMinutes(1), Duration.ofHours(1),
                 Duration.ofSeconds(1), clock, abuse::limitExceeded);
         for (int minute = 1; minute <= 10; minute++) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,7 +54,7 @@ class LimitCounterTest {
     @Inject
     Vertx vertx;
 
-    private final MovableClock clock = new MovableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+    private final MovableClock clock = new MovableClock(Instant.now().truncatedTo(ChronoUnit.MINUTES)
             .plusSeconds(20));
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private Redis closedPort;
