@@ -165,12 +165,14 @@ final class LimitCounter {
     /**
      * Adds what this instance counted since the last flush to the shared counters and reads back
      * every replica's totals, in one Redis step; reports new windows over a limit to the abuse
-     * rule. Never fails: when Redis does not answer, the counts stay here for the next flush. A
-     * flush that finds another still running does nothing.
+     * rule. Never fails: when Redis does not answer, the counts stay here for the next flush.
+     *
+     * @return whether this call flushed: false when another flush was still running, and this one
+     *         did nothing
      */
-    Uni<Void> flush() {
+    Uni<Boolean> flush() {
         if (!flushing.compareAndSet(false, true)) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(false);
         }
         Batch batch;
         try {
@@ -181,7 +183,7 @@ final class LimitCounter {
         }
         if (batch.isEmpty()) {
             flushing.set(false);
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(true);
         }
         return redis.execute("EVAL", batch.args())
                 .ifNoItem().after(flushTimeout).fail()
@@ -193,7 +195,8 @@ final class LimitCounter {
                     }
                     return batch.answered(totals);
                 })
-                .eventually(() -> flushing.set(false));
+                .eventually(() -> flushing.set(false))
+                .replaceWith(true);
     }
 
     /** The windows to send; forgets windows that ended and have nothing left to send. */
