@@ -30,8 +30,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * `POST /admin/clients/{id}/approve`, `/reject` and `/suspend`, each with an optional body
- * `{"reason": "…"}` kept as the status reason. 200 with the client; 409 `conflict` when the
- * client's status does not allow the step.
+ * `{"note": "…"}` (`{"reason": "…"}` is still read when there is no note) that the app's developer
+ * sees as `status_note` after a reject or suspend; an approval records it in the audit event only.
+ * 200 with the client; 409 `conflict` when the client's status does not allow the step.
  */
 @Path("/admin/clients/{id}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -77,7 +78,7 @@ public class ApprovalResource {
     }
 
     private Uni<ClientView> apply(Transition step, String id, String body) {
-        String reason = reason(JsonBody.optional(body, OAuthException::invalidRequest));
+        String reason = note(JsonBody.optional(body, OAuthException::invalidRequest));
         if (step != Transition.APPROVE && adminClient.isAdminClient(id)) {
             throw OAuthException.invalidRequest("The bootstrap admin client cannot be " + step.verb);
         }
@@ -138,11 +139,15 @@ public class ApprovalResource {
         return step == Transition.SUSPEND && !unchanged.get();
     }
 
-    private static String reason(JsonBody json) {
-        String reason = json.string("reason");
-        if (reason != null && reason.length() > MAX_REASON) {
-            throw OAuthException.invalidRequest("reason must be at most " + MAX_REASON + " characters");
+    /** The admin's `note`, or the older `reason` member when there is no note. */
+    private static String note(JsonBody json) {
+        String note = json.string("note");
+        if (note == null) {
+            note = json.string("reason");
         }
-        return reason == null || reason.isBlank() ? null : reason.strip();
+        if (note != null && note.length() > MAX_REASON) {
+            throw OAuthException.invalidRequest("note must be at most " + MAX_REASON + " characters");
+        }
+        return note == null || note.isBlank() ? null : note.strip();
     }
 }

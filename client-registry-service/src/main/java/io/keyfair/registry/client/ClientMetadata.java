@@ -36,7 +36,19 @@ public record ClientMetadata(
         @JsonProperty("frame_ancestors") List<String> frameAncestors,
         @JsonProperty("access_token_ttl") Integer accessTokenTtl,
         @JsonProperty("reason") String reason,
-        @JsonProperty("post_logout_redirect_uris") List<String> postLogoutRedirectUris) {
+        @JsonProperty("post_logout_redirect_uris") List<String> postLogoutRedirectUris,
+        @JsonProperty("rate_limits") RateLimits rateLimits) {
+
+    /**
+     * An admin's request limits for the client, per minute (CONTRACT "Errors, limits, bad
+     * input"); an absent member keeps token-service's default for it.
+     */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RateLimits(
+            @JsonProperty("client_credentials") Integer clientCredentials,
+            @JsonProperty("other") Integer other) {
+    }
 
     public static final String AUTH_NONE = "none";
     public static final String APP_DEDICATED = "dedicated";

@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keyfair.common.error.OAuthException;
@@ -39,6 +40,9 @@ public final class ClientMetadataReader {
     static final int MAX_REASON = 2000;
     static final int MAX_REDIRECT_URIS = 50;
     static final int MAX_FRAME_ANCESTORS = 20;
+    /** The largest request limit per minute, for load tests (CONTRACT "Errors, limits, bad input"). */
+    static final int MAX_RATE_LIMIT = 1_000_000_000;
+    static final Set<String> RATE_LIMIT_MEMBERS = Set.of("client_credentials", "other");
 
     private static final Function<String, OAuthException> METADATA = OAuthException::invalidClientMetadata;
 
@@ -115,7 +119,30 @@ public final class ClientMetadataReader {
                 frameAncestors,
                 json.integer("access_token_ttl", 1, 86_400),
                 reason,
-                postLogoutRedirectUris);
+                postLogoutRedirectUris,
+                rateLimits(json.json().get("rate_limits")));
+    }
+
+    /**
+     * `rate_limits`: an object with `client_credentials` and/or `other`, each a whole number of
+     * requests per minute; no other member. An empty object means the defaults.
+     */
+    private static ClientMetadata.RateLimits rateLimits(JsonNode given) {
+        if (given == null || given.isNull()) {
+            return null;
+        }
+        if (!given.isObject()) {
+            throw METADATA.apply("rate_limits must be an object with client_credentials and other");
+        }
+        given.fieldNames().forEachRemaining(member -> {
+            if (!RATE_LIMIT_MEMBERS.contains(member)) {
+                throw METADATA.apply("rate_limits may only hold client_credentials and other");
+            }
+        });
+        JsonBody limits = JsonBody.of((ObjectNode) given, member -> METADATA.apply("rate_limits." + member));
+        Integer clientCredentials = limits.integer("client_credentials", 1, MAX_RATE_LIMIT);
+        Integer other = limits.integer("other", 1, MAX_RATE_LIMIT);
+        return clientCredentials == null && other == null ? null : new ClientMetadata.RateLimits(clientCredentials, other);
     }
 
     private static List<String> grantTypes(List<String> given) {

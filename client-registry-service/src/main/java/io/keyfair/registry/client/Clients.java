@@ -36,21 +36,22 @@ public class Clients {
      */
     private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9_-]{1,32}$");
 
-    /** The id and the metadata, in the order of {@link #metadata}'s $1 … $20. */
+    /** The id and the metadata, in the order of {@link #metadata}'s $1 … $22. */
     private static final String METADATA_COLUMNS = """
             client_id, client_name, logo_uri, redirect_uris, tos_uri, policy_uri, grant_types, scope,
             token_endpoint_auth_method, events_uri, refresh_grace_seconds, introspection_allowed,
             id_token_signed_response_alg, app_type, owner_user_id, trusted, frame_ancestors, access_token_ttl,
-            reason, post_logout_redirect_uris""";
+            reason, post_logout_redirect_uris, rate_limit_client_credentials, rate_limit_other""";
 
-    private static final String COLUMNS = METADATA_COLUMNS + ", status, status_reason, created_at, updated_at";
+    private static final String COLUMNS = METADATA_COLUMNS + ", status, status_reason, suspended_by, suspended_reason, created_at, updated_at";
 
-    /** $1 the client id; $2 … $20 the metadata. */
+    /** $1 the client id; $2 … $22 the metadata. */
     private static final String METADATA = """
             client_name = $2, logo_uri = $3, redirect_uris = $4, tos_uri = $5, policy_uri = $6, grant_types = $7,
             scope = $8, token_endpoint_auth_method = $9, events_uri = $10, refresh_grace_seconds = $11,
             introspection_allowed = $12, id_token_signed_response_alg = $13, app_type = $14, owner_user_id = $15,
-            trusted = $16, frame_ancestors = $17, access_token_ttl = $18, reason = $19, post_logout_redirect_uris = $20""";
+            trusted = $16, frame_ancestors = $17, access_token_ttl = $18, reason = $19, post_logout_redirect_uris = $20,
+            rate_limit_client_credentials = $21, rate_limit_other = $22""";
 
     private static final String FIND = "select " + COLUMNS + " from clients where client_id = $1";
 
@@ -103,7 +104,7 @@ public class Clients {
             byte[] secretHash, Instant now) {
         Tuple args = metadata(clientId, metadata).addValue(status.value()).addValue(time(now));
         return tx.preparedQuery("insert into clients (" + METADATA_COLUMNS + ", status, created_at, updated_at) values ("
-                        + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)"
+                        + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24)"
                         + " returning " + COLUMNS)
                 .execute(args)
                 .call(() -> secretHash == null ? Uni.createFrom().voidItem() : addSecret(tx, clientId, secretHash, now))
@@ -112,16 +113,25 @@ public class Clients {
 
     /** Replaces the metadata of a client read by {@link #requireForUpdate}. */
     public Uni<ClientView> updateMetadata(SqlConnection tx, ClientView client, ClientMetadata metadata, Instant now) {
-        return tx.preparedQuery("update clients set " + METADATA + ", updated_at = $21 where client_id = $1 returning " + COLUMNS)
+        return tx.preparedQuery("update clients set " + METADATA + ", updated_at = $23 where client_id = $1 returning " + COLUMNS)
                 .execute(metadata(client.clientId(), metadata).addValue(time(now)))
                 .map(Clients::stored);
     }
 
-    /** Moves a client read by {@link #requireForUpdate} to {@code status}, for {@code reason} (or none). */
-    public Uni<ClientView> updateStatus(SqlConnection tx, ClientView client, ClientStatus status, String reason, Instant now) {
-        return tx.preparedQuery("update clients set status = $2, status_reason = $3, updated_at = $4 where client_id = $1 returning "
-                        + COLUMNS)
-                .execute(Tuple.of(client.clientId(), status.value(), reason, time(now)))
+    /**
+     * Moves a client read by {@link #requireForUpdate} to {@code status}, with the admin's
+     * {@code note} (or none) kept as its `status_note`. An admin's suspension is `suspended_by`
+     * `admin` with the note as `suspended_reason`; an approval clears the note and both (it
+     * reinstates a client the policy suspended).
+     */
+    public Uni<ClientView> updateStatus(SqlConnection tx, ClientView client, ClientStatus status, String note, Instant now) {
+        return tx.preparedQuery("""
+                        update clients set status = $2::varchar, updated_at = $4,
+                               status_reason = case when $2::varchar = 'approved' then null else $3 end,
+                               suspended_by = case when $2::varchar = 'suspended' then 'admin' end,
+                               suspended_reason = case when $2::varchar = 'suspended' then $3 end
+                         where client_id = $1 returning\s""" + COLUMNS)
+                .execute(Tuple.of(client.clientId(), status.value(), note, time(now)))
                 .map(Clients::stored);
     }
 
@@ -153,7 +163,7 @@ public class Clients {
                 .replaceWithVoid();
     }
 
-    /** $1 … $20: the id and the metadata; no value holds a space, so lists join with one. */
+    /** $1 … $22: the id and the metadata; no value holds a space, so lists join with one. */
     private static Tuple metadata(String clientId, ClientMetadata m) {
         return Tuple.tuple()
                 .addValue(clientId)
@@ -175,7 +185,9 @@ public class Clients {
                 .addValue(String.join(" ", m.frameAncestors()))
                 .addValue(m.accessTokenTtl())
                 .addValue(m.reason())
-                .addValue(String.join(" ", m.postLogoutRedirectUris()));
+                .addValue(String.join(" ", m.postLogoutRedirectUris()))
+                .addValue(m.rateLimits() == null ? null : m.rateLimits().clientCredentials())
+                .addValue(m.rateLimits() == null ? null : m.rateLimits().other());
     }
 
     /** The row a write returned: the client as it is now stored. */
@@ -190,9 +202,17 @@ public class Clients {
                 r.getString("events_uri"), r.getInteger("refresh_grace_seconds"), r.getBoolean("introspection_allowed"),
                 r.getString("id_token_signed_response_alg"), r.getString("app_type"), r.getUUID("owner_user_id"),
                 r.getBoolean("trusted"), list(r.getString("frame_ancestors")), r.getInteger("access_token_ttl"),
-                r.getString("reason"), list(r.getString("post_logout_redirect_uris")));
-        return new ClientView(r.getString("client_id"), metadata, r.getString("status"), r.getString("status_reason"),
+                r.getString("reason"), list(r.getString("post_logout_redirect_uris")),
+                rateLimits(r.getInteger("rate_limit_client_credentials"), r.getInteger("rate_limit_other")));
+        String status = r.getString("status");
+        boolean suspended = ClientStatus.SUSPENDED.value().equals(status);
+        return new ClientView(r.getString("client_id"), metadata, status, r.getString("status_reason"),
+                suspended ? r.getString("suspended_reason") : null, suspended ? r.getString("suspended_by") : null,
                 r.getOffsetDateTime("created_at").toEpochSecond(), r.getOffsetDateTime("updated_at").toEpochSecond());
+    }
+
+    private static ClientMetadata.RateLimits rateLimits(Integer clientCredentials, Integer other) {
+        return clientCredentials == null && other == null ? null : new ClientMetadata.RateLimits(clientCredentials, other);
     }
 
     private static List<String> list(String spaceSeparated) {

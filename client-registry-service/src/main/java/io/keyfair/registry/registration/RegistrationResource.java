@@ -79,9 +79,9 @@ public class RegistrationResource {
     }
 
     /**
-     * What only an admin may decide: trust, introspection, dedicated apps, framing, restricted
-     * scopes (`admin`) other than the SSF ones, which any confidential client_credentials client
-     * may register for its own stream (CONTRACT.md, "Client registry").
+     * What only an admin may decide: trust, introspection, dedicated apps, framing, request limits,
+     * restricted scopes (`admin`) other than the SSF ones, which any confidential client_credentials
+     * client may register for its own stream (CONTRACT.md, "Client registry").
      */
     private Uni<Void> refusePrivileged(ClientMetadata metadata) {
         if (metadata.trusted()) {
@@ -95,6 +95,9 @@ public class RegistrationResource {
         }
         if (!metadata.frameAncestors().isEmpty()) {
             throw OAuthException.invalidClientMetadata("frame_ancestors can only be set by an admin");
+        }
+        if (metadata.rateLimits() != null) {
+            throw OAuthException.invalidClientMetadata("rate_limits can only be set by an admin");
         }
         return catalog.all().invoke(scopes -> {
             for (String name : metadata.scopes()) {

@@ -77,33 +77,56 @@ class ApprovalTest {
     }
 
     @Test
-    void approvingAPendingClientMakesItApprovedWithTheReason() throws Exception {
+    void approvingAPendingClientMakesItApprovedAndAuditsTheNote() throws Exception {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
-        step(client.id(), "approve", Map.of("reason", "Reviewed by trust and safety"))
+        step(client.id(), "approve", Map.of("note", "Reviewed by trust and safety"))
                 .statusCode(200)
                 .body("status", equalTo("approved"))
-                .body("status_reason", equalTo("Reviewed by trust and safety"));
+                .body("status_note", nullValue());
 
         assertEquals("approved", status(client.id()));
         assertEquals(List.of(TestClients.ADMIN_CLIENT_ID), TestRows.auditActors("client.approved", client.id()));
+        assertEquals(1, TestRows.count("select count(*) from audit_events where type = 'client.approved' and client_id = ?"
+                + " and detail ->> 'reason' = 'Reviewed by trust and safety'", client.id()));
     }
 
     @Test
     void approveWorksWithoutABodyOrContentType() {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
-        step(client.id(), "approve").statusCode(200).body("status", equalTo("approved")).body("status_reason", nullValue());
+        step(client.id(), "approve").statusCode(200).body("status", equalTo("approved")).body("status_note", nullValue());
     }
 
     @Test
-    void rejectingAPendingClientMakesItRejected() throws Exception {
+    void rejectingAPendingClientMakesItRejectedWithTheNoteAsStatusNote() throws Exception {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
 
-        step(client.id(), "reject", Map.of("reason", "No privacy policy")).statusCode(200).body("status", equalTo("rejected"));
+        step(client.id(), "reject", Map.of("note", "No privacy policy")).statusCode(200)
+                .body("status", equalTo("rejected"))
+                .body("status_note", equalTo("No privacy policy"))
+                .body("suspended_by", nullValue());
 
         assertEquals("rejected", status(client.id()));
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
+                .then().statusCode(200).body("status_note", equalTo("No privacy policy"));
         assertEquals(List.of(TestClients.ADMIN_CLIENT_ID), TestRows.auditActors("client.rejected", client.id()));
+    }
+
+    @Test
+    void reasonIsStillReadAsTheNoteWhenThereIsNoNote() {
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
+
+        step(client.id(), "reject", Map.of("reason", "No privacy policy")).statusCode(200)
+                .body("status_note", equalTo("No privacy policy"));
+    }
+
+    @Test
+    void theNoteWinsOverReason() {
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
+
+        step(client.id(), "reject", Map.of("note", "Missing terms", "reason", "older")).statusCode(200)
+                .body("status_note", equalTo("Missing terms"));
     }
 
     @Test
@@ -126,9 +149,11 @@ class ApprovalTest {
                 .await().atMost(Duration.ofSeconds(5));
         try {
             long before = System.currentTimeMillis();
-            step(client.id(), "suspend", Map.of("reason", "Scraping")).statusCode(200)
+            step(client.id(), "suspend", Map.of("note", "Scraping")).statusCode(200)
                     .body("status", equalTo("suspended"))
-                    .body("status_reason", equalTo("Scraping"));
+                    .body("status_note", equalTo("Scraping"))
+                    .body("suspended_by", equalTo("admin"))
+                    .body("suspended_reason", equalTo("Scraping"));
 
             String cutoff = redis.value(String.class).get(keys.clientTokensRevokedBefore(client.id()))
                     .await().atMost(Duration.ofSeconds(5));
@@ -147,11 +172,13 @@ class ApprovalTest {
     void approvingASuspendedClientReinstatesIt() {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.machine());
         step(client.id(), "approve").statusCode(200);
-        step(client.id(), "suspend").statusCode(200);
+        step(client.id(), "suspend", Map.of("note", "Scraping")).statusCode(200);
 
-        step(client.id(), "approve", Map.of("reason", "Appeal accepted")).statusCode(200)
+        step(client.id(), "approve", Map.of("note", "Appeal accepted")).statusCode(200)
                 .body("status", equalTo("approved"))
-                .body("status_reason", equalTo("Appeal accepted"));
+                .body("status_note", nullValue())
+                .body("suspended_by", nullValue())
+                .body("suspended_reason", nullValue());
         assertEquals("approved", status(client.id()));
     }
 
@@ -183,8 +210,11 @@ class ApprovalTest {
     }
 
     @Test
-    void aBadReasonIsAnInvalidRequestAndChangesNothing() {
+    void aBadNoteIsAnInvalidRequestAndChangesNothing() {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
+
+        step(client.id(), "reject", Map.of("note", List.of("x"))).statusCode(400).body("error", equalTo("invalid_request"));
+        step(client.id(), "reject", Map.of("note", "n".repeat(2001))).statusCode(400).body("error", equalTo("invalid_request"));
 
         step(client.id(), "approve", Map.of("reason", 42)).statusCode(400).body("error", equalTo("invalid_request"));
         step(client.id(), "approve", Map.of("reason", "nul\u0000")).statusCode(400).body("error", equalTo("invalid_request"));

@@ -16,6 +16,8 @@ import io.keyfair.common.secret.Secrets;
  *        through {@link #signingAlgorithm()}
  * @param reason why the app wants access, as it said when it registered (shown on the consent page), or null
  * @param postLogoutRedirectUris where `/logout` may send the user afterwards (RP-Initiated Logout §3.1)
+ * @param rateLimits the admin's per-minute request limits for this client (`rate_limits`); a null
+ *        member means the configured default
  * @param secrets the SHA-256 of every secret that may still authenticate the client
  */
 public record ClientRecord(
@@ -39,7 +41,21 @@ public record ClientRecord(
         String policyUri,
         String reason,
         List<String> postLogoutRedirectUris,
+        RateLimits rateLimits,
         List<Secret> secrets) {
+
+    /**
+     * Requests per minute an admin allowed this client at the token, revocation and
+     * introspection endpoints; null where the configured default applies.
+     *
+     * @param clientCredentials for `client_credentials` token requests
+     * @param other for every other request
+     */
+    public record RateLimits(Integer clientCredentials, Integer other) {
+
+        /** No override: the defaults apply. */
+        public static final RateLimits DEFAULTS = new RateLimits(null, null);
+    }
 
     /** One stored secret digest; a rotated-out one works until {@code expiresAt}. */
     public record Secret(byte[] hash, Instant expiresAt) {

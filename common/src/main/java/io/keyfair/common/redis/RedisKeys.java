@@ -135,6 +135,25 @@ public class RedisKeys {
         return prefix + "client-auth-fail:" + clientId + "@" + address;
     }
 
+    /**
+     * Requests of one client in one window (a minute) at the token, revocation and introspection
+     * endpoints, the sum of every replica's (token-service's `LimitCounter` adds to it in batches),
+     * per limit: {@code bucket} is `cc` for `client_credentials` token requests and `other` for
+     * every other request; {@code window} is the epoch divided into windows. Lives until shortly
+     * after its window ends.
+     */
+    public String requestCount(String clientId, String bucket, long window) {
+        return prefix + "rate:" + clientId + ":" + bucket + ":" + window;
+    }
+
+    /**
+     * The windows (a sorted set of window numbers scored by themselves) in which one client went
+     * over a request limit, within the abuse rule's span; lives as long as that span.
+     */
+    public String limitExcessMinutes(String clientId) {
+        return prefix + "rate-excess:" + clientId;
+    }
+
     /** Channel on which the registry names a client whose record changed. */
     public String clientChangesChannel() {
         return prefix + "client-changes";

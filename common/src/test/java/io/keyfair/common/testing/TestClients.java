@@ -48,6 +48,8 @@ public final class TestClients {
     private String logoUri = "https://cdn.example.com/logo.png";
     private String reason = "Syncs your listings";
     private String name = "Listing Sync";
+    private Integer rateLimitClientCredentials;
+    private Integer rateLimitOther;
 
     private TestClients(String grantTypes, String scope) {
         this.grantTypes = grantTypes;
@@ -150,6 +152,13 @@ public final class TestClients {
         return this;
     }
 
+    /** The client's own `rate_limits` per minute; null keeps the default. */
+    public TestClients rateLimits(Integer clientCredentials, Integer other) {
+        this.rateLimitClientCredentials = clientCredentials;
+        this.rateLimitOther = other;
+        return this;
+    }
+
     /** Inserts the client and, unless it authenticates without one, a secret. */
     public Created create(Pool pool) {
         String id = Secrets.newClientId();
@@ -176,14 +185,14 @@ public final class TestClients {
                 insert into clients (client_id, client_name, logo_uri, tos_uri, policy_uri, redirect_uris, post_logout_redirect_uris,
                                      grant_types, scope, token_endpoint_auth_method, id_token_signed_response_alg, access_token_ttl,
                                      refresh_grace_seconds, introspection_allowed, app_type, owner_user_id, trusted, frame_ancestors,
-                                     reason, status)
+                                     reason, status, rate_limit_client_credentials, rate_limit_other)
                 values ($1, $2, $3, 'https://app.example/tos', 'https://app.example/privacy', $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                        $13, $14::uuid, $15, $16, $17, $18)""" + onConflict)
+                        $13, $14::uuid, $15, $16, $17, $18, $19, $20)""" + onConflict)
                 .execute(Tuple.tuple().addValue(id).addValue(clientName).addValue(logoUri).addValue(redirectUris)
                         .addValue(postLogoutRedirectUris).addValue(grantTypes).addValue(scope).addValue(authMethod)
                         .addValue(algorithm).addValue(accessTokenTtl).addValue(refreshGraceSeconds).addValue(introspectionAllowed)
                         .addValue(appType).addValue(owner).addValue(trusted).addValue(frameAncestors).addValue(reason)
-                        .addValue(status))
+                        .addValue(status).addValue(rateLimitClientCredentials).addValue(rateLimitOther))
                 .await().atMost(WAIT);
     }
 

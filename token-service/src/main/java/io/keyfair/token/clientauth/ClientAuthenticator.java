@@ -23,7 +23,8 @@ import io.smallrye.mutiny.Uni;
  * client id and address ({@link ClientAuthThrottle}); past the limit the answer is 429. Only
  * failures touch Redis: a client presenting its right credentials is never slowed by the throttle
  * (its secret is 256 random bits, so a right guess is not a risk the throttle has to stop), which
- * keeps the token endpoint free of a Redis round trip. The client is told only
+ * keeps the token endpoint free of a Redis round trip (request limits count in memory,
+ * `limit/RequestLimits`). The client is told only
  * "Client authentication failed"; the precise reason is the exception's private detail and the
  * audit event's `reason`, and is audited once per window (its first failure and the moment the
  * throttle trips), so wrong secrets cannot fill the audit table.

@@ -28,6 +28,8 @@ import io.keyfair.common.token.VerifiedAccessToken;
 import io.keyfair.token.clientauth.AuthenticatedClient;
 import io.keyfair.token.clientauth.ClientAuthenticator;
 import io.keyfair.token.clientauth.ClientRequest;
+import io.keyfair.token.limit.RequestLimits;
+import io.keyfair.token.limit.RequestLimits.Endpoint;
 import io.keyfair.token.refresh.RefreshTokens;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -44,6 +46,7 @@ public class IntrospectionEndpoint {
     private static final Map<String, Object> INACTIVE = Map.of("active", false);
 
     private final ClientAuthenticator authenticator;
+    private final RequestLimits limits;
     private final AccessTokenVerifier verifier;
     private final RevocationList revocations;
     private final RefreshTokens refreshTokens;
@@ -51,9 +54,10 @@ public class IntrospectionEndpoint {
     private final AdminClientConfig admin;
     private final OAuthConfig config;
 
-    IntrospectionEndpoint(ClientAuthenticator authenticator, AccessTokenVerifier verifier, RevocationList revocations,
+    IntrospectionEndpoint(ClientAuthenticator authenticator, RequestLimits limits, AccessTokenVerifier verifier, RevocationList revocations,
             RefreshTokens refreshTokens, ClientDirectory clients, AdminClientConfig admin, OAuthConfig config) {
         this.authenticator = authenticator;
+        this.limits = limits;
         this.verifier = verifier;
         this.revocations = revocations;
         this.refreshTokens = refreshTokens;
@@ -68,15 +72,17 @@ public class IntrospectionEndpoint {
     public Uni<Response> introspect(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest http) {
         ClientRequest request = ClientRequest.of(form, authorization, http);
-        return authenticator.authenticate(request).flatMap(caller -> {
-            // §2.1: the endpoint is for protected resources, which authenticate
-            if (!caller.confidential()) {
-                throw OAuthException.invalidClient("Introspection requires client authentication", false);
-            }
-            String token = request.required("token");
-            Uni<Map<String, Object>> answer = token.indexOf('.') >= 0 ? accessToken(token, caller) : refreshToken(token, caller);
-            return answer.map(NoStore::json);
-        });
+        return authenticator.authenticate(request)
+                .invoke(caller -> limits.admit(caller, Endpoint.INTROSPECT, null))
+                .flatMap(caller -> {
+                    // §2.1: the endpoint is for protected resources, which authenticate
+                    if (!caller.confidential()) {
+                        throw OAuthException.invalidClient("Introspection requires client authentication", false);
+                    }
+                    String token = request.required("token");
+                    Uni<Map<String, Object>> answer = token.indexOf('.') >= 0 ? accessToken(token, caller) : refreshToken(token, caller);
+                    return answer.map(NoStore::json);
+                });
     }
 
     private boolean mayInspect(AuthenticatedClient caller, String tokenClientId) {

@@ -26,6 +26,7 @@ import io.keyfair.common.events.SecurityEvents.Initiator;
 import io.keyfair.common.scope.SpaceDelimited;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.token.RevocationList;
+import io.keyfair.token.limit.AbuseRules;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -44,6 +45,9 @@ public class RefreshTokens {
 
     /** The description of the invalid_grant for a grant whose user was deleted. */
     public static final String USER_GONE = "The user of this grant no longer exists";
+
+    /** The refused outcome's reason when a retired token comes back. */
+    static final String REUSE = "reuse";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -89,8 +93,11 @@ public class RefreshTokens {
     private final AuditLog audit;
     private final Duration ttl;
 
-    RefreshTokens(Pool pool, RevocationList revocations, AuditLog audit, OAuthConfig config) {
+    private final AbuseRules abuse;
+
+    RefreshTokens(Pool pool, RevocationList revocations, AuditLog audit, OAuthConfig config, AbuseRules abuse) {
         this.pool = pool;
+        this.abuse = abuse;
         this.revocations = revocations;
         this.audit = audit;
         this.ttl = config.refreshTokenTtl();
@@ -176,7 +183,11 @@ public class RefreshTokens {
                     // only reuse names a family: the app hears that Keyfair ended the grant
                     : revocations.revokeGrant(refused.family().grantId(), refused.reason(), Initiator.POLICY,
                             "refresh token reuse detected");
-            return revokeAccessTokens.flatMap(v -> Uni.createFrom().failure(refused.error()));
+            // repeated reuse is an abuse rule of its own: the client may be suspended (AbuseRules)
+            Uni<Void> counted = REUSE.equals(refused.reason())
+                    ? revokeAccessTokens.call(() -> abuse.reuseDetected(client.clientId()))
+                    : revokeAccessTokens;
+            return counted.flatMap(v -> Uni.createFrom().failure(refused.error()));
         });
     }
 
@@ -207,7 +218,7 @@ public class RefreshTokens {
             return Uni.createFrom().item(new Outcome.Ok(new Issued(family, open(row.getBuffer("successor_box").getBytes(), presented))));
         }
         // RFC 9700 §4.14.2: a retired token used again means it leaked; the whole grant dies (below)
-        return refused("reuse", "The refresh token was already used", family);
+        return refused(REUSE, "The refresh token was already used", family);
     }
 
     private static Uni<Outcome> refused(String reason, String description, RefreshFamily family) {

@@ -21,6 +21,8 @@ import io.keyfair.common.token.RevocationList;
 import io.keyfair.token.clientauth.AuthenticatedClient;
 import io.keyfair.token.clientauth.ClientAuthenticator;
 import io.keyfair.token.clientauth.ClientRequest;
+import io.keyfair.token.limit.RequestLimits;
+import io.keyfair.token.limit.RequestLimits.Endpoint;
 import io.keyfair.token.refresh.RefreshTokens;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -34,14 +36,16 @@ import io.vertx.core.http.HttpServerRequest;
 public class RevocationEndpoint {
 
     private final ClientAuthenticator authenticator;
+    private final RequestLimits limits;
     private final AccessTokenVerifier verifier;
     private final RevocationList revocations;
     private final RefreshTokens refreshTokens;
     private final AuditLog audit;
 
-    RevocationEndpoint(ClientAuthenticator authenticator, AccessTokenVerifier verifier, RevocationList revocations,
+    RevocationEndpoint(ClientAuthenticator authenticator, RequestLimits limits, AccessTokenVerifier verifier, RevocationList revocations,
             RefreshTokens refreshTokens, AuditLog audit) {
         this.authenticator = authenticator;
+        this.limits = limits;
         this.verifier = verifier;
         this.revocations = revocations;
         this.refreshTokens = refreshTokens;
@@ -54,12 +58,14 @@ public class RevocationEndpoint {
     public Uni<Response> revoke(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest http) {
         ClientRequest request = ClientRequest.of(form, authorization, http);
-        return authenticator.authenticate(request).flatMap(client -> {
-            String token = request.required("token");
-            // a JWT has dots; our refresh tokens are hex
-            Uni<Void> revoked = token.indexOf('.') >= 0 ? revokeAccessToken(token, client) : revokeRefreshToken(token, client);
-            return revoked.replaceWith(NoStore.status(200).build());
-        });
+        return authenticator.authenticate(request)
+                .invoke(client -> limits.admit(client, Endpoint.REVOKE, null))
+                .flatMap(client -> {
+                    String token = request.required("token");
+                    // a JWT has dots; our refresh tokens are hex
+                    Uni<Void> revoked = token.indexOf('.') >= 0 ? revokeAccessToken(token, client) : revokeRefreshToken(token, client);
+                    return revoked.replaceWith(NoStore.status(200).build());
+                });
     }
 
     private Uni<Void> revokeAccessToken(String token, AuthenticatedClient client) {

@@ -23,22 +23,27 @@ import io.keyfair.token.clientauth.ClientAuthenticator;
 import io.keyfair.token.clientauth.ClientRequest;
 import io.keyfair.token.grant.GrantHandler;
 import io.keyfair.token.grant.TokenResponse;
+import io.keyfair.token.limit.RequestLimits;
+import io.keyfair.token.limit.RequestLimits.Endpoint;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The token endpoint (RFC 6749 §3.2) in fixed stages: parse, reject duplicate parameters,
- * authenticate the client, check the grant is allowed, dispatch, reply with `no-store`.
+ * authenticate the client, count it against its request limit (in memory), check the grant is allowed,
+ * dispatch, reply with `no-store`.
  */
 @Path("/oauth/token")
 public class TokenEndpoint {
 
     private final ClientAuthenticator authenticator;
+    private final RequestLimits limits;
     private final AuditLog audit;
     private final Map<String, GrantHandler> grants = new HashMap<>();
 
-    TokenEndpoint(ClientAuthenticator authenticator, AuditLog audit, Instance<GrantHandler> handlers) {
+    TokenEndpoint(ClientAuthenticator authenticator, RequestLimits limits, AuditLog audit, Instance<GrantHandler> handlers) {
         this.authenticator = authenticator;
+        this.limits = limits;
         this.audit = audit;
         handlers.forEach(h -> grants.put(h.grantType(), h));
     }
@@ -50,6 +55,7 @@ public class TokenEndpoint {
             @Context HttpServerRequest http) {
         ClientRequest request = ClientRequest.of(form, authorization, http);
         return authenticator.authenticate(request)
+                .invoke(client -> limits.admit(client, Endpoint.TOKEN, request.get("grant_type").orElse(null)))
                 .flatMap(client -> dispatch(request, client))
                 .map(NoStore::json);
     }
