@@ -1,0 +1,142 @@
+package io.keyfair.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.keyfair.deploy.Pods.podLabels;
+import static io.keyfair.deploy.Pods.selects;
+import static io.keyfair.deploy.Repo.SERVICES;
+import static io.keyfair.deploy.Repo.named;
+import static io.keyfair.deploy.Repo.ofKind;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The NetworkPolicies, evaluated against the pods each overlay runs: everything denied unless
+ * allowed, and what is allowed is exactly what the services need.
+ */
+class NetworkPoliciesTest {
+
+    static final List<String> OVERLAYS = Repo.OVERLAYS;
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void everythingIsDeniedButDns(String overlay) {
+        boolean denyAll = policies(overlay).stream().anyMatch(p -> p.path("spec").path("podSelector").isEmpty()
+                && p.path("spec").path("policyTypes").toString().contains("Ingress")
+                && p.path("spec").path("policyTypes").toString().contains("Egress")
+                && p.path("spec").path("ingress").isMissingNode() && p.path("spec").path("egress").isMissingNode());
+        assertTrue(denyAll, overlay + ": a default-deny policy for every pod, both directions");
+        for (JsonNode workload : workloads(overlay)) {
+            assertTrue(egress(overlay, podLabels(workload)).stream().anyMatch(r -> allowsPort(r, 53)),
+                    overlay + ": " + name(workload) + " may resolve names");
+        }
+        for (JsonNode policy : policies(overlay)) {
+            for (JsonNode rule : policy.path("spec").path("egress")) {
+                assertFalse(rule.path("ports").isMissingNode() || rule.path("ports").isEmpty(),
+                        overlay + ": " + name(policy) + " opens every port");
+                assertFalse(rule.path("to").isMissingNode() || rule.path("to").isEmpty(),
+                        overlay + ": " + name(policy) + " allows any destination");
+            }
+            for (JsonNode rule : policy.path("spec").path("ingress")) {
+                assertFalse(rule.path("from").isMissingNode() || rule.path("from").isEmpty(),
+                        overlay + ": " + name(policy) + " admits anyone");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void theIngressControllerReachesEveryService(String overlay) {
+        for (String service : SERVICES) {
+            Map<String, String> labels = podLabels(named(overlay, "Deployment", service));
+            boolean fromController = ingress(overlay, labels).stream().anyMatch(r -> allowsPort(r, 8080)
+                    && r.path("from").toString().contains("ingress-nginx"));
+            assertTrue(fromController, overlay + ": the ingress controller reaches " + service);
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void servicesReachTheDatastoresAndTheVerifiersTheJwks(String overlay) {
+        for (String service : SERVICES) {
+            Map<String, String> labels = podLabels(named(overlay, "Deployment", service));
+            List<JsonNode> out = egress(overlay, labels);
+            assertTrue(out.stream().anyMatch(r -> allowsPort(r, 5432)), overlay + ": " + service + " reaches PostgreSQL");
+            assertTrue(out.stream().anyMatch(r -> allowsPort(r, 6379)), overlay + ": " + service + " reaches Redis");
+            boolean jwks = out.stream().anyMatch(r -> allowsPort(r, 8080) && r.path("to").toString().contains("\"token-service\""));
+            assertTrue(service.equals("token-service") || jwks, overlay + ": " + service + " fetches the JWKS from token-service");
+        }
+        Map<String, String> token = podLabels(named(overlay, "Deployment", "token-service"));
+        for (String verifier : List.of("authorize-service", "userinfo-service", "client-registry-service")) {
+            assertTrue(ingress(overlay, token).stream().anyMatch(r -> allowsPort(r, 8080) && r.path("from").toString().contains(verifier)),
+                    overlay + ": token-service admits " + verifier + " for the JWKS");
+        }
+        Map<String, String> job = podLabels(ofKind(overlay, "Job").get(0));
+        assertTrue(egress(overlay, job).stream().anyMatch(r -> allowsPort(r, 5432)), overlay + ": the migration Job reaches PostgreSQL");
+        for (JsonNode datastore : ofKind(overlay, "StatefulSet")) {
+            assertFalse(ingress(overlay, podLabels(datastore)).isEmpty(), overlay + ": " + name(datastore) + " admits the services");
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
+    void onlyTokenServiceGoesOutToEventReceivers(String overlay) {
+        for (JsonNode workload : workloads(overlay)) {
+            boolean token = name(workload).equals("token-service");
+            List<JsonNode> out = egress(overlay, podLabels(workload));
+            for (int port : new int[] {443, 80}) {
+                boolean anywhere = out.stream().anyMatch(r -> allowsPort(r, port) && r.path("to").toString().contains("\"0.0.0.0/0\""));
+                assertTrue(anywhere == token, overlay + ": " + name(workload)
+                        + (token ? " must reach events_uri receivers on " : " must not go out on ") + port);
+            }
+        }
+    }
+
+    private static List<JsonNode> policies(String overlay) {
+        return ofKind(overlay, "NetworkPolicy");
+    }
+
+    private static List<JsonNode> workloads(String overlay) {
+        List<JsonNode> all = new ArrayList<>(ofKind(overlay, "Deployment"));
+        all.addAll(ofKind(overlay, "Job"));
+        all.addAll(ofKind(overlay, "StatefulSet"));
+        return all;
+    }
+
+    private static List<JsonNode> egress(String overlay, Map<String, String> labels) {
+        return rules(overlay, labels, "egress");
+    }
+
+    private static List<JsonNode> ingress(String overlay, Map<String, String> labels) {
+        return rules(overlay, labels, "ingress");
+    }
+
+    private static List<JsonNode> rules(String overlay, Map<String, String> labels, String direction) {
+        List<JsonNode> rules = new ArrayList<>();
+        for (JsonNode policy : policies(overlay)) {
+            if (selects(policy.path("spec").path("podSelector"), labels)) {
+                policy.path("spec").path(direction).forEach(rules::add);
+            }
+        }
+        return rules;
+    }
+
+    private static boolean allowsPort(JsonNode rule, int port) {
+        for (JsonNode p : rule.path("ports")) {
+            if (p.path("port").asInt(-1) == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String name(JsonNode object) {
+        return object.path("metadata").path("name").asText();
+    }
+}
