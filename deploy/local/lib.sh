@@ -14,6 +14,17 @@ SERVICES=(token-service authorize-service userinfo-service client-registry-servi
 declare -A PORT=([authorize-service]=8081 [token-service]=8082 [userinfo-service]=8083
                  [client-registry-service]=8084)
 NGINX_PORT=8080
+# token-service may run as several instances behind nginx (KEYFAIR_TOKEN_REPLICAS, default 1, at
+# most 9), sharing PostgreSQL and Redis as replicas do in Kubernetes: the first is token-service on
+# 8082, the n-th token-service@n on 8082 + 10·(n-1) (8092, 8102, ...). INSTANCES is what runs.
+TOKEN_REPLICAS=${KEYFAIR_TOKEN_REPLICAS:-1}
+INSTANCES=("${SERVICES[@]}")
+if [[ $TOKEN_REPLICAS =~ ^[1-9]$ ]]; then
+  for ((n = 2; n <= TOKEN_REPLICAS; n++)); do
+    INSTANCES+=("token-service@$n")
+    PORT[token-service@$n]=$((8082 + 10 * (n - 1)))
+  done
+fi
 
 say() { printf '[keyfair] %s\n' "$*"; }
 die() { printf '[keyfair] error: %s\n' "$*" >&2; exit 1; }
@@ -34,7 +45,21 @@ apt_install() {
 # True when something accepts TCP connections on 127.0.0.1:$1 (no ss/netstat needed).
 port_open() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-jar_of() { printf '%s/%s/target/quarkus-app/quarkus-run.jar' "$ROOT" "$1"; }
+# The module an instance runs: token-service@2 runs token-service.
+module_of() { printf '%s' "${1%@*}"; }
+
+jar_of() { printf '%s/%s/target/quarkus-app/quarkus-run.jar' "$ROOT" "$(module_of "$1")"; }
+
+# Extra token-service instances an earlier up started (they have pid files), whatever
+# KEYFAIR_TOKEN_REPLICAS says now: down stops them, up stops those no longer wanted.
+started_replicas() {
+  local file
+  for file in "$STATE"/token-service@*.pid; do
+    [[ -e $file ]] || continue
+    file=${file##*/}
+    printf '%s\n' "${file%.pid}"
+  done
+}
 
 # What identifies our process for a pid file: the absolute jar path, or our nginx config. Checking
 # the command line guards against a recycled pid, and tells this checkout's stack from another's.

@@ -19,7 +19,8 @@ import io.restassured.RestAssured;
 /**
  * The running local stack the tests talk to, through nginx as a client would. Unless
  * KEYFAIR_E2E_ISSUER names a running stack, `deploy/local/up` is run once (it starts what is not
- * running and restarts what is stale, and is harmless otherwise).
+ * running and restarts what is stale, and is harmless otherwise), with two token-service
+ * instances unless KEYFAIR_TOKEN_REPLICAS says otherwise.
  */
 public final class Stack {
 
@@ -54,8 +55,11 @@ public final class Stack {
 
     private static void runUp(Path root) {
         try {
-            Process up = new ProcessBuilder(root.resolve("deploy/local/up").toString())
-                    .directory(root.toFile()).inheritIO().start();
+            ProcessBuilder builder = new ProcessBuilder(root.resolve("deploy/local/up").toString())
+                    .directory(root.toFile()).inheritIO();
+            // two token-service instances, as replicas run in production (ScaleOutIT checks them)
+            builder.environment().putIfAbsent("KEYFAIR_TOKEN_REPLICAS", "2");
+            Process up = builder.start();
             if (!up.waitFor(15, TimeUnit.MINUTES) || up.exitValue() != 0) {
                 throw new IllegalStateException("deploy/local/up failed; see deploy/local/logs/");
             }
