@@ -4,6 +4,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -129,9 +130,9 @@ public class DeveloperAppsPage {
             return Uni.createFrom().item(notAUser());
         }
         Csrf.Token token = csrf.token(headers);
-        return owned.of(user).map(apps -> {
-            List<AppRow> rows = apps.stream().map(DeveloperAppsPage::row).toList();
-            return Html.page(200, Templates.apps(new AppsView(username(), token.value(), rows, config.maxAppsPerUser())).render(),
+        return Uni.combine().all().unis(owned.of(user), username(user)).asTuple().map(t -> {
+            List<AppRow> rows = t.getItem1().stream().map(DeveloperAppsPage::row).toList();
+            return Html.page(200, Templates.apps(new AppsView(t.getItem2(), token.value(), rows, config.maxAppsPerUser())).render(),
                     token.setCookie());
         });
     }
@@ -139,14 +140,15 @@ public class DeveloperAppsPage {
     @GET
     @Path("apps/new")
     public Uni<Response> newApp(@Context HttpHeaders headers) {
-        if (userId() == null) {
+        UUID user = userId();
+        if (user == null) {
             return Uni.createFrom().item(notAUser());
         }
         Csrf.Token token = csrf.token(headers);
-        return offeredScopes().map(scopes -> {
-            List<ScopeOption> options = scopes.stream().map(s -> new ScopeOption(s.name(), s.description(), "openid".equals(s.name())))
-                    .toList();
-            return Html.page(200, Templates.newApp(new NewAppView(username(), token.value(), "", "", options, null, null, null, null))
+        return Uni.combine().all().unis(offeredScopes(), username(user)).asTuple().map(t -> {
+            List<ScopeOption> options = t.getItem1().stream()
+                    .map(s -> new ScopeOption(s.name(), s.description(), "openid".equals(s.name()))).toList();
+            return Html.page(200, Templates.newApp(new NewAppView(t.getItem2(), token.value(), "", "", options, null, null, null, null))
                     .render(), token.setCookie());
         });
     }
@@ -164,24 +166,28 @@ public class DeveloperAppsPage {
         }
         DedicatedAppForm form = DedicatedAppForm.from(body);
         String token = body.getFirst(Csrf.FIELD);
-        return offeredScopes().flatMap(scopes -> {
+        return Uni.combine().all().unis(offeredScopes(), username(user)).asTuple().flatMap(t -> {
+            List<Scope> scopes = t.getItem1();
+            String username = t.getItem2();
             Set<String> offered = new java.util.HashSet<>();
             scopes.forEach(s -> offered.add(s.name()));
             Map<String, String> errors = form.check(offered);
             if (!errors.isEmpty()) {
-                return Uni.createFrom().item(formAgain(form, scopes, errors, token));
+                return Uni.createFrom().item(formAgain(form, scopes, errors, token, username));
             }
             return owned.count(user).flatMap(count -> {
                 if (count >= config.maxAppsPerUser()) {
                     return Uni.createFrom().item(formAgain(form, scopes, Map.of(DedicatedAppForm.FORM,
-                            "You already own " + count + " apps, the most one account may have. Delete one first."), token));
+                            "You already own " + count + " apps, the most one account may have. Delete one first."), token, username));
                 }
-                return validator.validate(form.metadata(mapper, user))
+                // deferred: the reader throws before any Uni exists, and its errors belong on the form
+                return Uni.createFrom().deferred(() -> validator.validate(form.metadata(mapper, user)))
                         .flatMap(metadata -> registrar.register(metadata, ClientStatus.APPROVED, "client.created", "user:" + user))
                         .map(this::created)
                         .onFailure(OAuthException.class).recoverWithItem(e -> {
                             OAuthException o = (OAuthException) e;
-                            return formAgain(form, scopes, Map.of(DedicatedAppForm.fieldOf(o), DedicatedAppForm.sentence(o)), token);
+                            return formAgain(form, scopes, Map.of(DedicatedAppForm.fieldOf(o), DedicatedAppForm.sentence(o)), token,
+                                    username);
                         });
             });
         });
@@ -199,13 +205,14 @@ public class DeveloperAppsPage {
         String secret = carried == null || carried.getValue() == null || !carried.getValue().matches("[0-9a-f]{64}") ? null
                 : carried.getValue();
         Csrf.Token token = csrf.token(headers);
-        return owned.one(user, clientId).map(app -> {
+        return Uni.combine().all().unis(owned.one(user, clientId), username(user)).asTuple().map(t -> {
+            Optional<OwnedApps.OwnedApp> app = t.getItem1();
             if (app.isEmpty()) {
                 return Html.page(404, Templates.problem(new ProblemView("No such app", "You own no app with this id.")).render());
             }
             String clear = NEW_SECRET_COOKIE + "=; Path=" + createdPath(clientId)
                     + "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict" + secure();
-            return Html.page(200, Templates.created(new CreatedView(username(), token.value(), row(app.get()), secret)).render(),
+            return Html.page(200, Templates.created(new CreatedView(t.getItem2(), token.value(), row(app.get()), secret)).render(),
                     clear, token.setCookie());
         });
     }
@@ -240,10 +247,11 @@ public class DeveloperAppsPage {
         return Html.redirect(createdPath(id), Html.AFTER_POST, carry);
     }
 
-    private Response formAgain(DedicatedAppForm form, List<Scope> scopes, Map<String, String> errors, String token) {
+    private Response formAgain(DedicatedAppForm form, List<Scope> scopes, Map<String, String> errors, String token,
+            String username) {
         List<ScopeOption> options = scopes.stream()
                 .map(s -> new ScopeOption(s.name(), s.description(), form.scopes().contains(s.name()))).toList();
-        NewAppView view = new NewAppView(username(), token, form.name(), form.redirectUris(), options,
+        NewAppView view = new NewAppView(username, token, form.name(), form.redirectUris(), options,
                 errors.get(DedicatedAppForm.NAME), errors.get(DedicatedAppForm.REDIRECT_URIS), errors.get(DedicatedAppForm.SCOPE),
                 errors.get(DedicatedAppForm.FORM));
         return Html.page(400, Templates.newApp(view).render());
@@ -282,12 +290,15 @@ public class DeveloperAppsPage {
         return null;
     }
 
-    private String username() {
-        if (identity.getPrincipal() instanceof JsonWebToken jwt) {
-            Object name = jwt.getClaim("preferred_username");
-            return name == null ? jwt.getSubject() : name.toString();
-        }
-        return identity.getPrincipal().getName();
+    /** The user's username, else the `preferred_username` of the ID token, else the user id. */
+    private Uni<String> username(UUID user) {
+        return owned.username(user).map(name -> {
+            if (name != null) {
+                return name;
+            }
+            Object claimed = identity.getPrincipal() instanceof JsonWebToken jwt ? jwt.getClaim("preferred_username") : null;
+            return claimed == null ? user.toString() : claimed.toString();
+        });
     }
 
     private static String createdPath(String clientId) {

@@ -65,6 +65,15 @@ public class OwnedApps {
                 });
     }
 
+    /**
+     * The user's username, for "signed in as" (null when the user is gone). Read from the users
+     * table, since ID tokens carry profile claims only where the issuer puts them there.
+     */
+    public Uni<String> username(UUID user) {
+        return pool.preparedQuery("select username from users where id = $1").execute(Tuple.of(user))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("username"));
+    }
+
     /** How many apps the user owns. */
     public Uni<Long> count(UUID owner) {
         return pool.preparedQuery("select count(*) as n from clients where owner_user_id = $1").execute(Tuple.of(owner))
