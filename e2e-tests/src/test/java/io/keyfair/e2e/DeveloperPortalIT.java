@@ -113,6 +113,24 @@ class DeveloperPortalIT {
     }
 
     @Test
+    void aUserOwnsAtMostFiveAppsByDefault() {
+        Browser browser = new Browser();
+        signIn(browser, Fixtures.user());
+
+        for (int i = 0; i < 5; i++) {
+            Form create = browser.get(portal("/developers/apps/new")).form("client_name");
+            Page made = browser.submit(create, Map.of("client_name", "App " + i, "redirect_uris", Fixtures.REDIRECT_URI, "scope", "openid"));
+            assertEquals(303, made.status(), made.body());
+        }
+        Form sixth = browser.get(portal("/developers/apps/new")).form("client_name");
+        Page refused = browser.submit(sixth, Map.of("client_name", "App 6", "redirect_uris", Fixtures.REDIRECT_URI, "scope", "openid"));
+
+        assertEquals(400, refused.status());
+        assertTrue(refused.body().contains("You already own 5 apps"), refused.body());
+        assertFalse(browser.get(portal("/developers/apps")).body().contains("App 6"));
+    }
+
+    @Test
     void withoutASessionThePortalSendsTheBrowserToKeyfairsAuthorizationEndpointWithPkce() {
         Page page = new Browser().get(portal("/developers/apps"));
 
