@@ -93,6 +93,8 @@ class DeveloperPortalIT {
         assertEquals("approved", stored.get("status"));
         assertEquals(seller.id(), stored.get("owner_user_id"));
         assertEquals(false, stored.get("trusted"));
+        Fixtures.admin().get("/admin/audit?type=client.created&client_id=" + clientId).then().statusCode(200)
+                .body("events[0].actor", org.hamcrest.Matchers.equalTo("user:" + seller.id()));
 
         // the owner authorizes it at once (the seller's Keyfair session is the portal's) and gets tokens
         Outcome owner = Flow.authorize(browser, app, seller, "openid", "approve", Map.of());

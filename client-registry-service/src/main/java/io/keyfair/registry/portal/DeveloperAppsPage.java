@@ -1,8 +1,12 @@
 package io.keyfair.registry.portal;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,7 +56,7 @@ import io.smallrye.mutiny.Uni;
 @Authenticated
 public class DeveloperAppsPage {
 
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", java.util.Locale.ENGLISH);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
     /** The new secret, on its way to the one page that shows it (path-scoped, 5 minutes). */
     private static final String NEW_SECRET_COOKIE = "kf_portal_new_secret";
 
@@ -166,31 +170,38 @@ public class DeveloperAppsPage {
         }
         DedicatedAppForm form = DedicatedAppForm.from(body);
         String token = body.getFirst(Csrf.FIELD);
-        return Uni.combine().all().unis(offeredScopes(), username(user)).asTuple().flatMap(t -> {
-            List<Scope> scopes = t.getItem1();
-            String username = t.getItem2();
-            Set<String> offered = new java.util.HashSet<>();
-            scopes.forEach(s -> offered.add(s.name()));
-            Map<String, String> errors = form.check(offered);
-            if (!errors.isEmpty()) {
-                return Uni.createFrom().item(formAgain(form, scopes, errors, token, username));
-            }
-            return owned.count(user).flatMap(count -> {
-                if (count >= config.maxAppsPerUser()) {
-                    return Uni.createFrom().item(formAgain(form, scopes, Map.of(DedicatedAppForm.FORM,
-                            "You already own " + count + " apps, the most one account may have. Delete one first."), token, username));
-                }
-                // deferred: the reader throws before any Uni exists, and its errors belong on the form
-                return Uni.createFrom().deferred(() -> validator.validate(form.metadata(mapper, user)))
-                        .flatMap(metadata -> registrar.register(metadata, ClientStatus.APPROVED, "client.created", "user:" + user))
-                        .map(this::created)
-                        .onFailure(OAuthException.class).recoverWithItem(e -> {
-                            OAuthException o = (OAuthException) e;
-                            return formAgain(form, scopes, Map.of(DedicatedAppForm.fieldOf(o), DedicatedAppForm.sentence(o)), token,
-                                    username);
-                        });
-            });
-        });
+        return Uni.combine().all().unis(offeredScopes(), username(user)).asTuple()
+                .flatMap(t -> createFor(user, form, t.getItem1(), new Shown(token, t.getItem2())));
+    }
+
+    /** What a re-shown form needs besides the form: the CSRF token it came with, the user's name. */
+    private record Shown(String csrf, String username) {
+    }
+
+    /** Steps: the plain-word checks, the per-user limit, then the registry's own validation and registration. */
+    private Uni<Response> createFor(UUID user, DedicatedAppForm form, List<Scope> scopes, Shown shown) {
+        Set<String> offered = new HashSet<>();
+        scopes.forEach(s -> offered.add(s.name()));
+        Map<String, String> errors = form.check(offered);
+        if (!errors.isEmpty()) {
+            return Uni.createFrom().item(formAgain(form, scopes, errors, shown));
+        }
+        return owned.count(user).flatMap(count -> count >= config.maxAppsPerUser()
+                ? Uni.createFrom().item(formAgain(form, scopes, Map.of(DedicatedAppForm.FORM,
+                        "You already own " + count + " apps, the most one account may have. Delete one first."), shown))
+                : register(user, form, scopes, shown));
+    }
+
+    /** A dedicated app is approved at once (CONTRACT.md); the audit names the user as its creator. */
+    private Uni<Response> register(UUID user, DedicatedAppForm form, List<Scope> scopes, Shown shown) {
+        // deferred: the reader throws before any Uni exists, and its errors belong on the form
+        return Uni.createFrom().deferred(() -> validator.validate(form.metadata(mapper, user)))
+                .flatMap(metadata -> registrar.register(metadata, ClientStatus.APPROVED, "client.created", "user:" + user))
+                .map(this::created)
+                .onFailure(OAuthException.class).recoverWithItem(e -> {
+                    OAuthException o = (OAuthException) e;
+                    return formAgain(form, scopes, Map.of(DedicatedAppForm.fieldOf(o), DedicatedAppForm.sentence(o)), shown);
+                });
     }
 
     /** The page that shows a new app's secret, once: the cookie that carried it is cleared here. */
@@ -247,11 +258,10 @@ public class DeveloperAppsPage {
         return Html.redirect(createdPath(id), Html.AFTER_POST, carry);
     }
 
-    private Response formAgain(DedicatedAppForm form, List<Scope> scopes, Map<String, String> errors, String token,
-            String username) {
+    private Response formAgain(DedicatedAppForm form, List<Scope> scopes, Map<String, String> errors, Shown shown) {
         List<ScopeOption> options = scopes.stream()
                 .map(s -> new ScopeOption(s.name(), s.description(), form.scopes().contains(s.name()))).toList();
-        NewAppView view = new NewAppView(username, token, form.name(), form.redirectUris(), options,
+        NewAppView view = new NewAppView(shown.username(), shown.csrf(), form.name(), form.redirectUris(), options,
                 errors.get(DedicatedAppForm.NAME), errors.get(DedicatedAppForm.REDIRECT_URIS), errors.get(DedicatedAppForm.SCOPE),
                 errors.get(DedicatedAppForm.FORM));
         return Html.page(400, Templates.newApp(view).render());
@@ -310,7 +320,7 @@ public class DeveloperAppsPage {
     }
 
     private static String encode(String value) {
-        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     static Response forbidden() {
