@@ -164,6 +164,9 @@ class ManifestsTest {
                     what + (token ? " must mount" : " must not reach") + " the signing keys");
             assertEquals(token, reads(workload, "keyfair-admin", "KEYFAIR_ADMIN_CLIENT_SECRET"),
                     what + (token ? " must get" : " must not get") + " the admin client secret");
+            boolean registry = name.equals("client-registry-service");
+            assertEquals(registry, reads(workload, "keyfair-portal", null),
+                    what + (registry ? " must get" : " must not get") + " the portal's sign-in client");
             if (!token && !name.equals("client-registry-service")) {
                 assertFalse(reads(workload, "keyfair-admin", null), what + " has no use for keyfair-admin");
             }

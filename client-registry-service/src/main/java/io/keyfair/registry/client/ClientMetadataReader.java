@@ -89,6 +89,14 @@ public final class ClientMetadataReader {
         }
 
         boolean trusted = orDefault(json.bool("trusted"), false);
+        // CONTRACT: a dedicated app is built by one user for their own account, so only that
+        // user may authorize it; without an owner, or trusted (no consent), anyone could
+        if (ClientMetadata.APP_DEDICATED.equals(appType) && owner == null) {
+            throw METADATA.apply("A dedicated app needs owner_user_id");
+        }
+        if (ClientMetadata.APP_DEDICATED.equals(appType) && trusted) {
+            throw METADATA.apply("A dedicated app can never be trusted");
+        }
         List<String> frameAncestors = frameAncestors(json.strings("frame_ancestors"));
         // only a trusted client's pages may frame the authorize endpoint (transparent authorization)
         if (!frameAncestors.isEmpty() && !trusted) {

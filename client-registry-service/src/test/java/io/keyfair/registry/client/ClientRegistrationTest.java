@@ -180,15 +180,31 @@ class ClientRegistrationTest {
     }
 
     @Test
-    void dedicatedAppWithoutOwnerIsApprovedAtCreation() {
+    void dedicatedAppWithoutOwnerIsRefused() throws Exception {
         Map<String, Object> metadata = Registrations.confidential();
         metadata.put("app_type", "dedicated");
 
-        ExtractableResponse<Response> created = create(metadata);
+        ExtractableResponse<Response> refused = create(metadata);
 
-        assertEquals(201, created.statusCode());
-        assertEquals("approved", created.path("status"));
-        assertEquals(null, (Object) created.path("owner_user_id"));
+        assertEquals(400, refused.statusCode());
+        assertEquals("invalid_client_metadata", refused.path("error"));
+        assertThat(refused.path("error_description"), containsString("owner_user_id"));
+        assertEquals(0, TestRows.count("select count(*) from clients where client_name = ?", metadata.get("client_name")));
+    }
+
+    @Test
+    void trustedDedicatedAppIsRefused() throws Exception {
+        Map<String, Object> metadata = Registrations.confidential();
+        metadata.put("app_type", "dedicated");
+        metadata.put("owner_user_id", TestUsers.user().create(pool).id());
+        metadata.put("trusted", true);
+
+        ExtractableResponse<Response> refused = create(metadata);
+
+        assertEquals(400, refused.statusCode());
+        assertEquals("invalid_client_metadata", refused.path("error"));
+        assertThat(refused.path("error_description"), containsString("trusted"));
+        assertEquals(0, TestRows.count("select count(*) from clients where client_name = ?", metadata.get("client_name")));
     }
 
     @Test

@@ -76,6 +76,9 @@ public class Connections {
     /** Every connection counted by state (for the `keyfair_connections` gauge). */
     private static final String COUNTS = SELECT.formatted("state, count(*) as n", "true") + " group by state";
 
+    /** $2 client: its connections counted by state. */
+    private static final String COUNTS_OF_CLIENT = SELECT.formatted("state, count(*) as n", "k.client_id = $2") + " group by state";
+
     /** $2 client, $3 state or null, $4 cursor (user id) or null, $5 limit + 1. */
     private static final String OF_CLIENT = SELECT.formatted("*", "k.client_id = $2")
             + " where ($3::text is null or state = $3) and ($4::uuid is null or user_id::uuid > $4::uuid)"
@@ -150,7 +153,16 @@ public class Connections {
 
     /** How many connections are in each state now; states without any are 0. */
     public Uni<Map<String, Long>> countByState() {
-        return pool.preparedQuery(COUNTS).execute(Tuple.of((double) config.activeWindow().toSeconds())).map(rows -> {
+        return counts(COUNTS, Tuple.of((double) config.activeWindow().toSeconds()));
+    }
+
+    /** How many connections one client has in each state now; states without any are 0. */
+    public Uni<Map<String, Long>> countByStateOf(String clientId) {
+        return counts(COUNTS_OF_CLIENT, Tuple.of((double) config.activeWindow().toSeconds(), clientId));
+    }
+
+    private Uni<Map<String, Long>> counts(String sql, Tuple args) {
+        return pool.preparedQuery(sql).execute(args).map(rows -> {
             Map<String, Long> counts = new LinkedHashMap<>();
             STATES.forEach(state -> counts.put(state, 0L));
             for (Row r : rows) {
