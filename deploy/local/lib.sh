@@ -17,7 +17,13 @@ NGINX_PORT=8080
 # token-service may run as several instances behind nginx (KEYFAIR_TOKEN_REPLICAS, default 1, at
 # most 9), sharing PostgreSQL and Redis as replicas do in Kubernetes: the first is token-service on
 # 8082, the n-th token-service@n on 8082 + 10·(n-1) (8092, 8102, ...). INSTANCES is what runs.
-TOKEN_REPLICAS=${KEYFAIR_TOKEN_REPLICAS:-1}
+# (up only starts consecutive instances, so counting the pid files finds the highest.)
+# Unset, it keeps as many as an earlier up started (a plain `up` never stops a replica).
+TOKEN_REPLICAS=${KEYFAIR_TOKEN_REPLICAS:-}
+if [[ -z $TOKEN_REPLICAS ]]; then
+  TOKEN_REPLICAS=1
+  for pidfile in "$STATE"/token-service@*.pid; do [[ -e $pidfile ]] && TOKEN_REPLICAS=$((TOKEN_REPLICAS + 1)); done
+fi
 INSTANCES=("${SERVICES[@]}")
 if [[ $TOKEN_REPLICAS =~ ^[1-9]$ ]]; then
   for ((n = 2; n <= TOKEN_REPLICAS; n++)); do
