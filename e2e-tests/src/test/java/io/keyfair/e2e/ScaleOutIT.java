@@ -119,7 +119,7 @@ class ScaleOutIT {
     @Test
     void twentyParallelRefreshesThroughBothInstancesRotateTheTokenOnce() throws Exception {
         Client c = Fixtures.approved(Fixtures.metadata());
-        Response tokens = exchange(c, Flow.authorize(new Browser(), c, Fixtures.user(), "openid offline_access", "approve", Map.of()));
+        Response tokens = exchange(c, Flow.authorize(new Browser(), c, Fixtures.user(), "openid profile", "approve", Map.of()));
         String refreshToken = tokens.then().statusCode(200).extract().path("refresh_token");
 
         ExecutorService pool = Executors.newFixedThreadPool(20);

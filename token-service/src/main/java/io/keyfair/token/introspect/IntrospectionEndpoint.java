@@ -73,7 +73,7 @@ public class IntrospectionEndpoint {
             @Context HttpServerRequest http) {
         ClientRequest request = ClientRequest.of(form, authorization, http);
         return authenticator.authenticate(request)
-                .invoke(caller -> limits.admit(caller, Endpoint.INTROSPECT, null))
+                .call(caller -> limits.admit(caller, Endpoint.INTROSPECT, null))
                 .flatMap(caller -> {
                     // §2.1: the endpoint is for protected resources, which authenticate
                     if (!caller.confidential()) {

@@ -20,7 +20,8 @@ import io.vertx.mutiny.redis.client.Response;
  * One instance's request counts per client, limit kind and fixed window (a minute in service),
  * shared with every other replica through Redis without a round trip per request.
  *
- * <p>A request only touches memory: a {@link LongAdder} in a map keyed by client, kind and window.
+ * <p>A request only touches memory (but the first of a client's window on this instance, which
+ * reads the window's total so far once: {@link #ready}): a {@link LongAdder} in a map keyed by client, kind and window.
  * It is admitted while the window's last known total of every replica plus what this instance
  * counted since that total was read stays under the limit, so the decision costs microseconds and
  * never waits on Redis. Every {@link #flush()} (about every 100 ms, {@link RequestLimits}) adds
@@ -87,6 +88,9 @@ final class LimitCounter {
             end
             return out""";
 
+    /** How long the first request of a window waits for the shared total before counting from zero. */
+    private static final Duration LEARN_TIMEOUT = Duration.ofMillis(200);
+
     /** A counter outlives its window by this much, so a replica whose clock lags still adds to it. */
     private static final long COUNTER_SLACK_MILLIS = 5_000;
 
@@ -106,6 +110,10 @@ final class LimitCounter {
         /** How much of {@link #local} that total includes. */
         volatile long acknowledged;
         volatile int limit;
+        /** Whether {@link #shared} holds what Redis had when this instance first saw the window. */
+        volatile boolean learned;
+        /** The read of that first total, shared by every request that waits for it. */
+        Uni<Void> learning;
         /** A request was refused: the window counts for the abuse rule. */
         volatile boolean refused;
         // the flusher's own, touched by one flush at a time
@@ -142,6 +150,37 @@ final class LimitCounter {
         this.flushTimeout = flushTimeout;
         this.clock = clock;
         this.excess = excess;
+    }
+
+    /**
+     * Null when the window's shared total is known (every request but the first of a client's
+     * window on this instance); otherwise a Uni that completes once it is. The first request of a
+     * window reads the total every replica counted so far (one GET, once per client and window),
+     * so an instance that joins a window late does not admit a whole limit of its own before its
+     * first flush. Redis not answering within {@link #LEARN_TIMEOUT} counts as zero (fail open).
+     */
+    Uni<Void> ready(String clientId, Kind kind) {
+        WindowKey key = new WindowKey(clientId, kind, clock.millis() / windowMillis);
+        Window w = windows.computeIfAbsent(key, k -> new Window());
+        if (w.learned) {
+            return null;
+        }
+        synchronized (w) {
+            if (w.learning == null) {
+                w.learning = redis.execute("GET", keys.requestCount(clientId, kind.bucket, key.window()))
+                        .ifNoItem().after(LEARN_TIMEOUT).fail()
+                        .onItemOrFailure().invoke((total, e) -> {
+                            if (e == null && total != null) {
+                                w.shared = total.toLong();
+                            }
+                            w.learned = true;
+                        })
+                        .onFailure().recoverWithNull()
+                        .replaceWithVoid()
+                        .memoize().indefinitely();
+            }
+            return w.learning;
+        }
     }
 
     /**

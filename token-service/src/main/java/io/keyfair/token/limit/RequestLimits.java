@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
 /**
@@ -52,6 +53,8 @@ public class RequestLimits {
 
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
+    private static final Uni<Void> ADMITTED = Uni.createFrom().voidItem();
+
     private final LimitCounter counter;
     private final RequestLimitConfig config;
     private final Map<Endpoint, Counter> limited = new EnumMap<>(Endpoint.class);
@@ -82,17 +85,29 @@ public class RequestLimits {
 
     /**
      * Counts one request of an authenticated client, or refuses it with 429 `rate_limited` when
-     * the client is over its limit for this minute. Memory only: no I/O, no timer.
+     * the client is over its limit for this minute. Memory only, no timer: the Uni is complete at
+     * once, but for the first request of a client's minute on this instance (see
+     * {@link LimitCounter#ready}).
      *
      * @param grantType the token request's `grant_type`, or null at revocation and introspection
-     * @throws OAuthException `rate_limited`, with `Retry-After`
+     * @return fails with OAuthException `rate_limited`, with `Retry-After`
      */
-    public void admit(AuthenticatedClient authenticated, Endpoint endpoint, String grantType) {
+    public Uni<Void> admit(AuthenticatedClient authenticated, Endpoint endpoint, String grantType) {
         ClientRecord client = authenticated.client();
         boolean cc = endpoint == Endpoint.TOKEN && "client_credentials".equals(grantType);
+        Kind kind = cc ? Kind.CLIENT_CREDENTIALS : Kind.OTHER;
+        Uni<Void> ready = counter.ready(client.clientId(), kind);
+        if (ready == null) {
+            decide(client, endpoint, cc, kind);
+            return ADMITTED;
+        }
+        return ready.invoke(() -> decide(client, endpoint, cc, kind));
+    }
+
+    private void decide(ClientRecord client, Endpoint endpoint, boolean cc, Kind kind) {
         int limit = cc ? limitOr(client.rateLimits().clientCredentials(), config.clientCredentialsPerMinute())
                 : limitOr(client.rateLimits().other(), config.otherPerMinute());
-        long wait = counter.admit(client.clientId(), cc ? Kind.CLIENT_CREDENTIALS : Kind.OTHER, limit);
+        long wait = counter.admit(client.clientId(), kind, limit);
         if (wait > 0) {
             limited.get(endpoint).increment();
             throw OAuthException.rateLimited(Duration.ofMillis(wait))

@@ -59,7 +59,7 @@ public class RevocationEndpoint {
             @Context HttpServerRequest http) {
         ClientRequest request = ClientRequest.of(form, authorization, http);
         return authenticator.authenticate(request)
-                .invoke(client -> limits.admit(client, Endpoint.REVOKE, null))
+                .call(client -> limits.admit(client, Endpoint.REVOKE, null))
                 .flatMap(client -> {
                     String token = request.required("token");
                     // a JWT has dots; our refresh tokens are hex

@@ -55,7 +55,7 @@ public class TokenEndpoint {
             @Context HttpServerRequest http) {
         ClientRequest request = ClientRequest.of(form, authorization, http);
         return authenticator.authenticate(request)
-                .invoke(client -> limits.admit(client, Endpoint.TOKEN, request.get("grant_type").orElse(null)))
+                .call(client -> limits.admit(client, Endpoint.TOKEN, request.get("grant_type").orElse(null)))
                 .flatMap(client -> dispatch(request, client))
                 .map(NoStore::json);
     }

@@ -1,6 +1,8 @@
 package io.keyfair.token.limit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
@@ -125,6 +127,25 @@ class LimitCounterTest {
         for (LimitCounter replica : replicas) {
             replica.flush().await().atMost(WAIT);
         }
+    }
+
+    @Test
+    void aReplicaJoiningAWindowLateReadsItsTotalBeforeAdmittingAnything() {
+        String client = newClientId();
+        LimitCounter a = replica(recorded());
+        LimitCounter b = replica(recorded());
+        assertNotNull(a.ready(client, Kind.CLIENT_CREDENTIALS), "the first request of a window waits for its total");
+        a.ready(client, Kind.CLIENT_CREDENTIALS).await().atMost(WAIT);
+        assertNull(a.ready(client, Kind.CLIENT_CREDENTIALS), "every later request decides in memory");
+        for (int i = 0; i < 4; i++) {
+            assertEquals(0, a.admit(client, Kind.CLIENT_CREDENTIALS, 5));
+        }
+        flush(a);
+
+        // b has not flushed anything yet, and still knows that a used 4 of the 5
+        b.ready(client, Kind.CLIENT_CREDENTIALS).await().atMost(WAIT);
+        assertEquals(0, b.admit(client, Kind.CLIENT_CREDENTIALS, 5));
+        assertTrue(b.admit(client, Kind.CLIENT_CREDENTIALS, 5) > 0, "the fifth request of the window was the last");
     }
 
     @Test
