@@ -156,10 +156,11 @@ public class AuthorizationFlow {
 
     /**
      * CONTRACT.md: only its owner can authorize a dedicated app; anyone else is refused. A
-     * dedicated app an admin registered without an owner is the admin's call, open to any user.
+     * dedicated app without an owner (the registry refuses one now; an older row may have none)
+     * is authorized by nobody.
      */
     private static void requireOwnerOfDedicatedApp(ClientRecord client, String userId) {
-        if (DEDICATED.equals(client.appType()) && client.ownerUserId() != null && !userId.equals(client.ownerUserId())) {
+        if (DEDICATED.equals(client.appType()) && !userId.equals(client.ownerUserId())) {
             throw OAuthException.of(OAuthError.ACCESS_DENIED, "Only the owner of this app can authorize it");
         }
     }
