@@ -77,6 +77,8 @@ public class DeveloperAppsPage {
         static native TemplateInstance problem(ProblemView view);
 
         static native TemplateInstance app(AppView view);
+
+        static native TemplateInstance apply(ApplyView view);
     }
 
     /** Page views: what each template shows. */
@@ -103,6 +105,10 @@ public class DeveloperAppsPage {
     public record ProblemView(String title, String message) {
     }
 
+    /** The application form: the new-app form's fields plus the third-party ones. */
+    public record ApplyView(NewAppView form, List<Field> fields) {
+    }
+
     /** One field of the app page's edit form. */
     public record Field(String name, String label, String value, String error) {
     }
@@ -116,6 +122,7 @@ public class DeveloperAppsPage {
     private final OidcSession session;
     private final OwnedApps owned;
     private final OwnerActions actions;
+    private final Applications applications;
     private final ScopeCatalog catalog;
     private final ClientMetadataValidator validator;
     private final ClientRegistrar registrar;
@@ -124,13 +131,15 @@ public class DeveloperAppsPage {
     private final OAuthConfig oauth;
     private final ObjectMapper mapper;
 
-    DeveloperAppsPage(SecurityIdentity identity, OidcSession session, OwnedApps owned, OwnerActions actions, ScopeCatalog catalog,
+    DeveloperAppsPage(SecurityIdentity identity, OidcSession session, OwnedApps owned, OwnerActions actions, Applications applications,
+            ScopeCatalog catalog,
             ClientMetadataValidator validator, ClientRegistrar registrar, Csrf csrf, PortalConfig config, OAuthConfig oauth,
             ObjectMapper mapper) {
         this.identity = identity;
         this.session = session;
         this.owned = owned;
         this.actions = actions;
+        this.applications = applications;
         this.catalog = catalog;
         this.validator = validator;
         this.registrar = registrar;
@@ -245,6 +254,67 @@ public class DeveloperAppsPage {
             return Html.page(200, Templates.created(new CreatedView(t.getItem2(), token.value(), row(app.get()), secret)).render(),
                     clear, token.setCookie());
         });
+    }
+
+    /** The application form for a third-party app (who may apply is configured; others read why not). */
+    @GET
+    @Path("apps/apply")
+    public Uni<Response> applyForm(@Context HttpHeaders headers) {
+        UUID user = userId();
+        if (user == null) {
+            return Uni.createFrom().item(notAUser());
+        }
+        Csrf.Token token = csrf.token(headers);
+        return Uni.combine().all().unis(offeredScopes(), username(user), applications.mayApply(user)).asTuple().map(t -> {
+            ApplyForm empty = ApplyForm.from(new jakarta.ws.rs.core.MultivaluedHashMap<>());
+            List<ScopeOption> options = t.getItem1().stream()
+                    .map(s -> new ScopeOption(s.name(), s.description(), "openid".equals(s.name()))).toList();
+            Map<String, String> errors = t.getItem3() ? Map.of()
+                    : Map.of(DedicatedAppForm.FORM, "Only verified sellers may apply for a third-party app.");
+            return Html.page(200, Templates.apply(applyView(empty, options, errors, new Shown(token.value(), t.getItem2()))).render(),
+                    token.setCookie());
+        });
+    }
+
+    /** An application: `pending` third-party app owned by the applicant; its secret is shown once. */
+    @POST
+    @Path("apps/apply")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> apply(MultivaluedMap<String, String> body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        if (!csrf.accepts(headers, uri, body.getFirst(Csrf.FIELD))) {
+            return Uni.createFrom().item(forbidden());
+        }
+        UUID user = userId();
+        if (user == null) {
+            return Uni.createFrom().item(notAUser());
+        }
+        ApplyForm form = ApplyForm.from(body);
+        return Uni.combine().all().unis(offeredScopes(), username(user)).asTuple().flatMap(t -> {
+            Set<String> offered = new HashSet<>();
+            t.getItem1().forEach(s -> offered.add(s.name()));
+            return applications.apply(user, form, offered).map(outcome -> {
+                if (outcome.registered() != null) {
+                    return created(outcome.registered());
+                }
+                List<ScopeOption> options = t.getItem1().stream()
+                        .map(s -> new ScopeOption(s.name(), s.description(), form.base().scopes().contains(s.name()))).toList();
+                return Html.page(400, Templates.apply(applyView(form, options, outcome.errors(),
+                        new Shown(body.getFirst(Csrf.FIELD), t.getItem2()))).render());
+            });
+        });
+    }
+
+    private static ApplyView applyView(ApplyForm form, List<ScopeOption> options, Map<String, String> errors, Shown shown) {
+        DedicatedAppForm base = form.base();
+        NewAppView view = new NewAppView(shown.username(), shown.csrf(), base.name(), base.redirectUris(), options,
+                errors.get(DedicatedAppForm.NAME), errors.get(DedicatedAppForm.REDIRECT_URIS), errors.get(DedicatedAppForm.SCOPE),
+                errors.get(DedicatedAppForm.FORM));
+        return new ApplyView(view, List.of(
+                new Field(ApplyForm.LOGO_URI, "Logo URL (https)", form.logoUri(), errors.get(ApplyForm.LOGO_URI)),
+                new Field(ApplyForm.TOS_URI, "Terms of service URL", form.tosUri(), errors.get(ApplyForm.TOS_URI)),
+                new Field(ApplyForm.POLICY_URI, "Privacy policy URL", form.policyUri(), errors.get(ApplyForm.POLICY_URI)),
+                new Field(ApplyForm.REASON, "Why you apply: what the app does, for whom, with which scopes", form.reason(),
+                        errors.get(ApplyForm.REASON))));
     }
 
     /** What the app page shows besides the app: a notice after an action, a re-shown edit form, errors by field. */

@@ -29,4 +29,8 @@ public interface PortalConfig {
      * from the end of the month after the month of the suspension (UTC).
      */
     Optional<Duration> reinstatementCoolOff();
+
+    /** Who may apply for a third-party app: `seller_verified` (users with seller_verified) or `any`. */
+    @WithDefault("seller_verified")
+    String applyRequires();
 }
