@@ -83,10 +83,9 @@ public final class ClientMetadataReader {
         }
 
         String appType = oneOf(json, "app_type", APP_TYPES, ClientMetadata.APP_THIRD_PARTY);
+        // a third-party app may name its developer (who applied in the portal) as its owner: it
+        // sees the app in the portal, while any user may still authorize it
         UUID owner = ownerUserId(json.string("owner_user_id"));
-        if (!ClientMetadata.APP_DEDICATED.equals(appType) && owner != null) {
-            throw METADATA.apply("owner_user_id is only for dedicated apps");
-        }
 
         boolean trusted = orDefault(json.bool("trusted"), false);
         // CONTRACT: a dedicated app is built by one user for their own account, so only that

@@ -1,13 +1,10 @@
 package io.keyfair.registry.client;
 
 import java.net.URI;
-import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -21,7 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keyfair.common.admin.AdminCaller;
@@ -29,11 +25,8 @@ import io.keyfair.common.client.ClientStatus;
 import io.keyfair.common.config.AdminClientConfig;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.http.NoStore;
-import io.keyfair.common.token.RevocationList;
 import io.keyfair.registry.JsonBody;
-import io.keyfair.registry.ssf.Streams;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The admin API's client collection: register (RFC 7591 metadata), list, read, change (JSON merge
@@ -51,32 +44,23 @@ public class ClientsResource {
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 500;
 
-    private final Pool pool;
     private final Clients clients;
     private final ClientMetadataValidator validator;
     private final ClientRegistrar registrar;
-    private final ClientEvents events;
-    private final RevocationList revocations;
-    private final Streams streams;
+    private final ClientUpdate update;
+    private final ClientDeletion deletion;
     private final AdminClientConfig adminClient;
     private final AdminCaller caller;
-    private final ObjectMapper mapper;
-    private final Clock clock;
 
-    ClientsResource(Pool pool, Clients clients, ClientMetadataValidator validator, ClientRegistrar registrar,
-            ClientEvents events, RevocationList revocations, Streams streams, AdminClientConfig adminClient, AdminCaller caller,
-            ObjectMapper mapper, Clock clock) {
-        this.pool = pool;
+    ClientsResource(Clients clients, ClientMetadataValidator validator, ClientRegistrar registrar, ClientUpdate update,
+            ClientDeletion deletion, AdminClientConfig adminClient, AdminCaller caller) {
         this.clients = clients;
         this.validator = validator;
         this.registrar = registrar;
-        this.events = events;
-        this.revocations = revocations;
-        this.streams = streams;
+        this.update = update;
+        this.deletion = deletion;
         this.adminClient = adminClient;
         this.caller = caller;
-        this.mapper = mapper;
-        this.clock = clock;
     }
 
     /** 201 with the client, its secret and `status` (`approved` for a dedicated app, else `pending`). */
@@ -121,53 +105,18 @@ public class ClientsResource {
                 throw OAuthException.invalidClientMetadata(member + " cannot be changed");
             }
         }
-        if (adminClient.isAdminClient(id) && !ADMIN_CLIENT_EDITABLE.containsAll(members(patch))) {
+        if (adminClient.isAdminClient(id) && !ADMIN_CLIENT_EDITABLE.containsAll(ClientUpdate.members(patch))) {
             // token-service's bootstrap owns how the admin client authenticates and what it may do
             throw OAuthException.invalidRequest("Only the name and links of the bootstrap admin client can be changed");
         }
-        String actor = caller.clientId();
-        return pool.withTransaction(tx -> clients.requireForUpdate(tx, id)
-                        .flatMap(client -> validator.validate(merge(client.metadata(), patch))
-                                .call(metadata -> streams.followEventsUri(tx, id, client.metadata().eventsUri(), metadata.eventsUri()))
-                                .flatMap(metadata -> clients.updateMetadata(tx, client, metadata,
-                                        clock.instant().truncatedTo(ChronoUnit.MICROS)))))
-                .call(client -> events.changed("client.updated", id, actor, Map.of("members", List.copyOf(members(patch)))));
+        return update.patch(id, patch, caller.clientId(), false).map(ClientUpdate.Updated::client);
     }
 
     /** 204. Every access token of the client stops working at once. */
     @DELETE
     @Path("{id}")
     public Uni<Response> delete(@PathParam("id") String id) {
-        if (adminClient.isAdminClient(id)) {
-            throw OAuthException.invalidRequest("The bootstrap admin client cannot be deleted");
-        }
-        String actor = caller.clientId();
-        return pool.withTransaction(tx -> clients.requireForUpdate(tx, id)
-                        // cut the tokens off before the commit, so a failure leaves them cut off
-                        .call(client -> revocations.revokeAllOfClient(id, "client_deleted"))
-                        .call(client -> clients.delete(tx, id)))
-                .call(client -> events.changed("client.deleted", id, actor, Map.of("client_name", client.metadata().clientName())))
-                // and again once every cache was told, so no token minted from a stale entry survives
-                .call(() -> revocations.revokeAllOfClient(id, "client_deleted"))
-                .replaceWith(Response.noContent().build());
-    }
-
-    private ObjectNode merge(ClientMetadata current, ObjectNode patch) {
-        ObjectNode merged = mapper.valueToTree(current);
-        patch.fields().forEachRemaining(member -> {
-            if (member.getValue().isNull()) {
-                merged.remove(member.getKey());
-            } else {
-                merged.set(member.getKey(), member.getValue());
-            }
-        });
-        return merged;
-    }
-
-    private static Set<String> members(ObjectNode json) {
-        Set<String> names = new TreeSet<>();
-        json.fieldNames().forEachRemaining(names::add);
-        return names;
+        return deletion.delete(id, caller.clientId()).replaceWith(Response.noContent().build());
     }
 
     private static Response created(RegisteredClient registered) {

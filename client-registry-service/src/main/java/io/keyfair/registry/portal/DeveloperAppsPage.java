@@ -2,6 +2,8 @@ package io.keyfair.registry.portal;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,6 +19,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -37,7 +40,9 @@ import io.keyfair.common.scope.Scope;
 import io.keyfair.common.scope.ScopeCatalog;
 import io.keyfair.registry.client.ClientMetadataValidator;
 import io.keyfair.registry.client.ClientRegistrar;
+import io.keyfair.registry.client.ClientView;
 import io.keyfair.registry.client.RegisteredClient;
+import io.keyfair.registry.secret.SecretRotation;
 import io.keyfair.registry.web.Csrf;
 import io.keyfair.registry.web.Html;
 import io.quarkus.oidc.OidcSession;
@@ -49,7 +54,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The developer portal for the signed-in user (signed in through Keyfair itself by quarkus-oidc,
- * tenant `portal`): "My apps", a new dedicated app, and sign-out. Every form is CSRF-protected;
+ * tenant `portal`): "My apps", a new dedicated app, an app's own page (rotate its secret, edit it,
+ * delete it, ask for reinstatement; only its owner sees it) and sign-out. Every form is CSRF-protected;
  * the headers come from {@link io.keyfair.registry.web.PageHeaders}.
  */
 @Path("/developers")
@@ -69,6 +75,10 @@ public class DeveloperAppsPage {
         static native TemplateInstance created(CreatedView view);
 
         static native TemplateInstance problem(ProblemView view);
+
+        static native TemplateInstance app(AppView view);
+
+        static native TemplateInstance apply(ApplyView view);
     }
 
     /** Page views: what each template shows. */
@@ -95,9 +105,24 @@ public class DeveloperAppsPage {
     public record ProblemView(String title, String message) {
     }
 
+    /** The application form: the new-app form's fields plus the third-party ones. */
+    public record ApplyView(NewAppView form, List<Field> fields) {
+    }
+
+    /** One field of the app page's edit form. */
+    public record Field(String name, String label, String value, String error) {
+    }
+
+    public record AppView(String username, String csrf, AppRow app, String scope, List<Field> fields,
+            OwnerActions.Suspension suspension, String suspendedOn, String requestFrom, String notice, String formError,
+            String ttlError, String messageError) {
+    }
+
     private final SecurityIdentity identity;
     private final OidcSession session;
     private final OwnedApps owned;
+    private final OwnerActions actions;
+    private final Applications applications;
     private final ScopeCatalog catalog;
     private final ClientMetadataValidator validator;
     private final ClientRegistrar registrar;
@@ -106,12 +131,15 @@ public class DeveloperAppsPage {
     private final OAuthConfig oauth;
     private final ObjectMapper mapper;
 
-    DeveloperAppsPage(SecurityIdentity identity, OidcSession session, OwnedApps owned, ScopeCatalog catalog,
+    DeveloperAppsPage(SecurityIdentity identity, OidcSession session, OwnedApps owned, OwnerActions actions, Applications applications,
+            ScopeCatalog catalog,
             ClientMetadataValidator validator, ClientRegistrar registrar, Csrf csrf, PortalConfig config, OAuthConfig oauth,
             ObjectMapper mapper) {
         this.identity = identity;
         this.session = session;
         this.owned = owned;
+        this.actions = actions;
+        this.applications = applications;
         this.catalog = catalog;
         this.validator = validator;
         this.registrar = registrar;
@@ -228,6 +256,243 @@ public class DeveloperAppsPage {
         });
     }
 
+    /** The application form for a third-party app (who may apply is configured; others read why not). */
+    @GET
+    @Path("apps/apply")
+    public Uni<Response> applyForm(@Context HttpHeaders headers) {
+        UUID user = userId();
+        if (user == null) {
+            return Uni.createFrom().item(notAUser());
+        }
+        Csrf.Token token = csrf.token(headers);
+        return Uni.combine().all().unis(offeredScopes(), username(user), applications.mayApply(user)).asTuple().map(t -> {
+            ApplyForm empty = ApplyForm.from(new jakarta.ws.rs.core.MultivaluedHashMap<>());
+            List<ScopeOption> options = t.getItem1().stream()
+                    .map(s -> new ScopeOption(s.name(), s.description(), "openid".equals(s.name()))).toList();
+            Map<String, String> errors = t.getItem3() ? Map.of()
+                    : Map.of(DedicatedAppForm.FORM, "Only verified sellers may apply for a third-party app.");
+            return Html.page(200, Templates.apply(applyView(empty, options, errors, new Shown(token.value(), t.getItem2()))).render(),
+                    token.setCookie());
+        });
+    }
+
+    /** An application: `pending` third-party app owned by the applicant; its secret is shown once. */
+    @POST
+    @Path("apps/apply")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> apply(MultivaluedMap<String, String> body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        if (!csrf.accepts(headers, uri, body.getFirst(Csrf.FIELD))) {
+            return Uni.createFrom().item(forbidden());
+        }
+        UUID user = userId();
+        if (user == null) {
+            return Uni.createFrom().item(notAUser());
+        }
+        ApplyForm form = ApplyForm.from(body);
+        return Uni.combine().all().unis(offeredScopes(), username(user)).asTuple().flatMap(t -> {
+            Set<String> offered = new HashSet<>();
+            t.getItem1().forEach(s -> offered.add(s.name()));
+            return applications.apply(user, form, offered).map(outcome -> {
+                if (outcome.registered() != null) {
+                    return created(outcome.registered());
+                }
+                List<ScopeOption> options = t.getItem1().stream()
+                        .map(s -> new ScopeOption(s.name(), s.description(), form.base().scopes().contains(s.name()))).toList();
+                return Html.page(400, Templates.apply(applyView(form, options, outcome.errors(),
+                        new Shown(body.getFirst(Csrf.FIELD), t.getItem2()))).render());
+            });
+        });
+    }
+
+    private static ApplyView applyView(ApplyForm form, List<ScopeOption> options, Map<String, String> errors, Shown shown) {
+        DedicatedAppForm base = form.base();
+        NewAppView view = new NewAppView(shown.username(), shown.csrf(), base.name(), base.redirectUris(), options,
+                errors.get(DedicatedAppForm.NAME), errors.get(DedicatedAppForm.REDIRECT_URIS), errors.get(DedicatedAppForm.SCOPE),
+                errors.get(DedicatedAppForm.FORM));
+        return new ApplyView(view, List.of(
+                new Field(ApplyForm.LOGO_URI, "Logo URL (https)", form.logoUri(), errors.get(ApplyForm.LOGO_URI)),
+                new Field(ApplyForm.TOS_URI, "Terms of service URL", form.tosUri(), errors.get(ApplyForm.TOS_URI)),
+                new Field(ApplyForm.POLICY_URI, "Privacy policy URL", form.policyUri(), errors.get(ApplyForm.POLICY_URI)),
+                new Field(ApplyForm.REASON, "Why you apply: what the app does, for whom, with which scopes", form.reason(),
+                        errors.get(ApplyForm.REASON))));
+    }
+
+    /** What the app page shows besides the app: a notice after an action, a re-shown edit form, errors by field. */
+    private record PageState(String notice, AppEditForm form, Map<String, String> errors) {
+        static PageState plain(String notice) {
+            return new PageState(notice, null, Map.of());
+        }
+    }
+
+    private static final Map<String, String> NOTICES = Map.of(
+            "saved", "Your changes are saved.",
+            "review", "Your changes are saved. The app went back to review: it cannot be used until an operator approves it again.",
+            "reinstatement", "Your request is in the review queue. An operator will look at it.");
+
+    /** The app page: only its owner sees it; to anyone else it does not exist (404). */
+    @GET
+    @Path("apps/{clientId}")
+    public Uni<Response> app(@PathParam("clientId") String clientId, @QueryParam("done") String done, @Context HttpHeaders headers) {
+        UUID user = userId();
+        if (user == null) {
+            return Uni.createFrom().item(notAUser());
+        }
+        Csrf.Token token = csrf.token(headers);
+        return appPage(user, clientId, token.value(), 200, PageState.plain(done == null ? null : NOTICES.get(done)),
+                token.setCookie());
+    }
+
+    /** A new secret, shown once on the page the new-app secret uses; optionally the old one overlaps. */
+    @POST
+    @Path("apps/{clientId}/secret")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> rotate(@PathParam("clientId") String clientId, MultivaluedMap<String, String> body,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        if (!csrf.accepts(headers, uri, body.getFirst(Csrf.FIELD))) {
+            return Uni.createFrom().item(forbidden());
+        }
+        UUID user = userId();
+        if (user == null) {
+            return Uni.createFrom().item(notAUser());
+        }
+        String given = body.getFirst("previous_secret_ttl");
+        Integer ttl = given == null || given.isBlank() ? Integer.valueOf(0) : seconds(given.strip());
+        if (ttl == null) {
+            return appPage(user, clientId, body.getFirst(Csrf.FIELD), 400, new PageState(null, null,
+                    Map.of("previous_secret_ttl", "Enter a whole number of seconds from 0 to " + SecretRotation.MAX_PREVIOUS_SECRET_TTL + ".")));
+        }
+        return actions.rotate(user, clientId, ttl)
+                .map(rotated -> rotated.isEmpty() ? noSuchApp() : secretShown(clientId, rotated.get().clientSecret()))
+                .onFailure(OAuthException.class).recoverWithUni(e -> appPage(user, clientId, body.getFirst(Csrf.FIELD), 400,
+                        new PageState(null, null, Map.of(AppEditForm.FORM, DedicatedAppForm.sentence((OAuthException) e)))));
+    }
+
+    /** The edit form: the registry's own validation; a third-party app's redirect or scope change goes back to review. */
+    @POST
+    @Path("apps/{clientId}/edit")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> edit(@PathParam("clientId") String clientId, MultivaluedMap<String, String> body,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        if (!csrf.accepts(headers, uri, body.getFirst(Csrf.FIELD))) {
+            return Uni.createFrom().item(forbidden());
+        }
+        UUID user = userId();
+        if (user == null) {
+            return Uni.createFrom().item(notAUser());
+        }
+        AppEditForm form = AppEditForm.from(body);
+        String token = body.getFirst(Csrf.FIELD);
+        Map<String, String> errors = form.check();
+        if (!errors.isEmpty()) {
+            return appPage(user, clientId, token, 400, new PageState(null, form, errors));
+        }
+        // deferred: the reader throws before any Uni exists, and its errors belong on the form
+        return Uni.createFrom().deferred(() -> actions.edit(user, clientId, form))
+                .map(updated -> updated.isEmpty() ? noSuchApp()
+                        : Html.redirect(appPath(clientId) + "?done=" + (updated.get().backToReview() ? "review" : "saved"),
+                                Html.AFTER_POST))
+                .onFailure(OAuthException.class).recoverWithUni(e -> {
+                    OAuthException o = (OAuthException) e;
+                    return appPage(user, clientId, token, 400,
+                            new PageState(null, form, Map.of(AppEditForm.fieldOf(o), DedicatedAppForm.sentence(o))));
+                });
+    }
+
+    /** Deletes the app once the box is ticked; its tokens stop working at once. */
+    @POST
+    @Path("apps/{clientId}/delete")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> delete(@PathParam("clientId") String clientId, MultivaluedMap<String, String> body,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        if (!csrf.accepts(headers, uri, body.getFirst(Csrf.FIELD))) {
+            return Uni.createFrom().item(forbidden());
+        }
+        UUID user = userId();
+        if (user == null) {
+            return Uni.createFrom().item(notAUser());
+        }
+        if (!"yes".equals(body.getFirst("confirm"))) {
+            return appPage(user, clientId, body.getFirst(Csrf.FIELD), 400,
+                    new PageState(null, null, Map.of(AppEditForm.FORM, "Tick the box to confirm that the app should be deleted.")));
+        }
+        return actions.delete(user, clientId).map(deleted -> deleted ? Html.redirect("/developers/apps", Html.AFTER_POST) : noSuchApp());
+    }
+
+    /** A suspended app's request for reinstatement, once its cool-off has passed: back to the review queue. */
+    @POST
+    @Path("apps/{clientId}/reinstatement")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> reinstatement(@PathParam("clientId") String clientId, MultivaluedMap<String, String> body,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        if (!csrf.accepts(headers, uri, body.getFirst(Csrf.FIELD))) {
+            return Uni.createFrom().item(forbidden());
+        }
+        UUID user = userId();
+        if (user == null) {
+            return Uni.createFrom().item(notAUser());
+        }
+        return actions.requestReinstatement(user, clientId, body.getFirst("message"))
+                .map(done -> done.isEmpty() ? noSuchApp() : Html.redirect(appPath(clientId) + "?done=reinstatement", Html.AFTER_POST))
+                .onFailure(OAuthException.class).recoverWithUni(e -> appPage(user, clientId, body.getFirst(Csrf.FIELD), 400,
+                        new PageState(null, null, Map.of("message", DedicatedAppForm.sentence((OAuthException) e)))));
+    }
+
+    private Uni<Response> appPage(UUID user, String clientId, String csrfValue, int status, PageState state, String... cookies) {
+        return Uni.combine().all().unis(actions.details(user, clientId), username(user)).asTuple().map(t -> {
+            if (t.getItem1().isEmpty()) {
+                return noSuchApp();
+            }
+            OwnerActions.AppDetails d = t.getItem1().get();
+            ClientView c = d.client();
+            AppEditForm form = state.form() != null ? state.form()
+                    : new AppEditForm(c.metadata().clientName(), orEmpty(c.metadata().logoUri()), orEmpty(c.metadata().tosUri()),
+                            orEmpty(c.metadata().policyUri()), String.join("\n", c.metadata().redirectUris()));
+            Map<String, String> errors = state.errors();
+            List<Field> fields = List.of(
+                    new Field(AppEditForm.NAME, "Name", form.name(), errors.get(AppEditForm.NAME)),
+                    new Field(AppEditForm.LOGO_URI, "Logo URL", form.logoUri(), errors.get(AppEditForm.LOGO_URI)),
+                    new Field(AppEditForm.TOS_URI, "Terms of service URL", form.tosUri(), errors.get(AppEditForm.TOS_URI)),
+                    new Field(AppEditForm.POLICY_URI, "Privacy policy URL", form.policyUri(), errors.get(AppEditForm.POLICY_URI)),
+                    new Field(AppEditForm.REDIRECT_URIS, "Redirect URIs, one per line", form.redirectUris(),
+                            errors.get(AppEditForm.REDIRECT_URIS)));
+            AppRow row = new AppRow(c.clientId(), c.metadata().clientName(), c.metadata().appType(), c.status(), c.statusNote(),
+                    c.metadata().redirectUris(), DAY.format(Instant.ofEpochSecond(c.clientIdIssuedAt()).atOffset(ZoneOffset.UTC)),
+                    counts(d.connections()), d.connections().values().stream().mapToLong(Long::longValue).sum());
+            OwnerActions.Suspension s = d.suspension();
+            AppView view = new AppView(t.getItem2(), csrfValue, row, c.metadata().scope(), fields, s,
+                    s == null ? null : DAY.format(s.since().atOffset(ZoneOffset.UTC)),
+                    s == null ? null : DAY.format(s.requestFrom().atOffset(ZoneOffset.UTC)),
+                    state.notice(), errors.get(AppEditForm.FORM), errors.get("previous_secret_ttl"), errors.get("message"));
+            return Html.page(status, Templates.app(view).render(), cookies);
+        });
+    }
+
+    private Response secretShown(String clientId, String secret) {
+        String carry = NEW_SECRET_COOKIE + "=" + secret + "; Path=" + createdPath(clientId)
+                + "; Max-Age=300; HttpOnly; SameSite=Strict" + secure();
+        return Html.redirect(createdPath(clientId), Html.AFTER_POST, carry);
+    }
+
+    private static Integer seconds(String value) {
+        if (!value.matches("[0-9]{1,9}")) {
+            return null;
+        }
+        int n = Integer.parseInt(value);
+        return n > SecretRotation.MAX_PREVIOUS_SECRET_TTL ? null : n;
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static String appPath(String clientId) {
+        return "/developers/apps/" + clientId;
+    }
+
+    private static Response noSuchApp() {
+        return Html.page(404, Templates.problem(new ProblemView("No such app", "You own no app with this id.")).render());
+    }
+
     /**
      * Signs out of the portal and of Keyfair: the portal's session cookie goes now, then Keyfair's
      * RP-initiated logout with this session's ID token ends Keyfair's session at once and sends
@@ -252,10 +517,7 @@ public class DeveloperAppsPage {
     }
 
     private Response created(RegisteredClient registered) {
-        String id = registered.client().clientId();
-        String carry = NEW_SECRET_COOKIE + "=" + registered.clientSecret() + "; Path=" + createdPath(id)
-                + "; Max-Age=300; HttpOnly; SameSite=Strict" + secure();
-        return Html.redirect(createdPath(id), Html.AFTER_POST, carry);
+        return secretShown(registered.client().clientId(), registered.clientSecret());
     }
 
     private Response formAgain(DedicatedAppForm form, List<Scope> scopes, Map<String, String> errors, Shown shown) {
@@ -281,15 +543,18 @@ public class DeveloperAppsPage {
     }
 
     private static AppRow row(OwnedApps.OwnedApp app) {
-        List<StateCount> counts = new ArrayList<>();
-        long total = 0;
-        for (String state : Connections.STATES) {
-            long n = app.connections().getOrDefault(state, 0L);
-            counts.add(new StateCount(state, n));
-            total += n;
-        }
+        List<StateCount> counts = counts(app.connections());
+        long total = counts.stream().mapToLong(StateCount::count).sum();
         return new AppRow(app.clientId(), app.name(), app.appType(), app.status(), app.statusNote(), app.redirectUris(),
                 app.createdAt() == null ? "" : DAY.format(app.createdAt()), counts, total);
+    }
+
+    private static List<StateCount> counts(Map<String, Long> connections) {
+        List<StateCount> counts = new ArrayList<>();
+        for (String state : Connections.STATES) {
+            counts.add(new StateCount(state, connections.getOrDefault(state, 0L)));
+        }
+        return counts;
     }
 
     /** The signed-in user's id: the ID token's `sub`, which Keyfair sets to the user's UUID. */

@@ -74,6 +74,12 @@ public class OwnedApps {
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("username"));
     }
 
+    /** Whether the user owns this app: the check before every action of the app page. */
+    public Uni<Boolean> owns(UUID owner, String clientId) {
+        return pool.preparedQuery("select 1 from clients where owner_user_id = $1 and client_id = $2")
+                .execute(Tuple.of(owner, clientId)).map(rows -> rows.size() > 0);
+    }
+
     /** How many apps the user owns. */
     public Uni<Long> count(UUID owner) {
         return pool.preparedQuery("select count(*) as n from clients where owner_user_id = $1").execute(Tuple.of(owner))

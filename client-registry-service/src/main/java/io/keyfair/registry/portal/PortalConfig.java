@@ -1,5 +1,6 @@
 package io.keyfair.registry.portal;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -22,4 +23,14 @@ public interface PortalConfig {
     /** How many apps (of any type) one user may own. */
     @WithDefault("5")
     int maxAppsPerUser();
+
+    /**
+     * How long after a suspension its developer may ask for reinstatement. Unset, the default:
+     * from the end of the month after the month of the suspension (UTC).
+     */
+    Optional<Duration> reinstatementCoolOff();
+
+    /** Who may apply for a third-party app: `seller_verified` (users with seller_verified) or `any`. */
+    @WithDefault("seller_verified")
+    String applyRequires();
 }

@@ -307,7 +307,7 @@ class ClientRegistrationTest {
                 Arguments.of("a frame ancestor with a path", Registrations.with(Registrations.with(Registrations.confidential(), "trusted", true), "frame_ancestors", List.of("https://app.example.com/page")), "invalid_client_metadata"),
                 Arguments.of("a plain http frame ancestor", Registrations.with(Registrations.with(Registrations.confidential(), "trusted", true), "frame_ancestors", List.of("http://app.example.com")), "invalid_client_metadata"),
                 Arguments.of("a wildcard frame ancestor", Registrations.with(Registrations.with(Registrations.confidential(), "trusted", true), "frame_ancestors", List.of("https://*.example.com")), "invalid_client_metadata"),
-                Arguments.of("an owner for a third-party app", Registrations.with(Registrations.confidential(), "owner_user_id", UUID.randomUUID().toString()), "invalid_client_metadata"),
+                Arguments.of("a third-party app's owner that is no user", Registrations.with(Registrations.confidential(), "owner_user_id", UUID.randomUUID().toString()), "invalid_client_metadata"),
                 Arguments.of("an owner that is not a UUID", Registrations.with(Registrations.with(Registrations.confidential(), "app_type", "dedicated"), "owner_user_id", "alice"), "invalid_client_metadata"),
                 Arguments.of("an unknown app_type", Registrations.with(Registrations.confidential(), "app_type", "first_party"), "invalid_client_metadata"),
                 Arguments.of("introspection for a public client", Registrations.with(Registrations.publicClient(), "introspection_allowed", true), "invalid_client_metadata"));
