@@ -1,24 +1,22 @@
 package io.keyfair.registry.console;
 
-import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 
-import io.keyfair.common.config.AdminClientConfig;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.connection.Connections;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.events.SecurityEvents;
 import io.keyfair.common.events.SecurityEvents.Initiator;
 import io.keyfair.common.audit.AuditLog;
-import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.registry.client.ClientEvents;
 import io.keyfair.registry.client.Clients;
+import io.keyfair.registry.secret.RotatedSecret;
+import io.keyfair.registry.secret.SecretRotation;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -42,21 +40,19 @@ public class ConsoleActions {
     private final Connections connections;
     private final RevocationList revocations;
     private final AuditLog audit;
-    private final AdminClientConfig adminClient;
     private final OAuthConfig oauth;
-    private final Clock clock;
+    private final SecretRotation rotation;
 
     ConsoleActions(Pool pool, Clients clients, ClientEvents events, Connections connections, RevocationList revocations,
-            AuditLog audit, AdminClientConfig adminClient, OAuthConfig oauth, Clock clock) {
+            AuditLog audit, OAuthConfig oauth, SecretRotation rotation) {
+        this.rotation = rotation;
         this.pool = pool;
         this.clients = clients;
         this.events = events;
         this.connections = connections;
         this.revocations = revocations;
         this.audit = audit;
-        this.adminClient = adminClient;
         this.oauth = oauth;
-        this.clock = clock;
     }
 
     /** `suspended_by` and `suspended_reason` of a client (both null unless suspended). */
@@ -101,22 +97,9 @@ public class ConsoleActions {
                         : Uni.createFrom().voidItem());
     }
 
-    /** A new secret at once (no overlap), as `POST /admin/clients/{id}/secret` without a window. */
+    /** A new secret at once (no overlap): the admin API's rotation, audited as the operator. */
     Uni<String> rotateSecret(String id, String actor) {
-        if (adminClient.isAdminClient(id)) {
-            throw OAuthException.invalidRequest("The bootstrap admin client's secret is set by its configuration");
-        }
-        String secret = Secrets.newSecret();
-        var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        return pool.withTransaction(tx -> clients.requireForUpdate(tx, id)
-                        .invoke(client -> {
-                            if (!client.metadata().confidential()) {
-                                throw OAuthException.invalidRequest("A public client has no secret to rotate");
-                            }
-                        })
-                        .call(() -> clients.rotateSecret(tx, id, Secrets.sha256(secret), null, now)))
-                .call(() -> events.changed("client.secret_rotated", id, actor, Map.of("previous_secret_ttl", 0)))
-                .replaceWith(secret);
+        return rotation.rotate(id, 0, actor).map(RotatedSecret::clientSecret);
     }
 
     /** The app gets a new owner (by username): audited `client.transferred`; the portal follows `owner_user_id`. */
