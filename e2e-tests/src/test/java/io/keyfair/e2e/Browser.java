@@ -49,7 +49,7 @@ public final class Browser {
         }
     }
 
-    /** A form: where it posts, its fields (hidden ones included) and its buttons. */
+    /** A form: where it posts, its fields (hidden inputs and textareas included) and its buttons. */
     public record Form(URI action, Map<String, String> fields, Map<String, List<String>> buttons) {
 
         static Form parse(URI page, String attributes, String html) {
@@ -62,6 +62,13 @@ public final class Browser {
                 if (name != null && !"submit".equalsIgnoreCase(type)) {
                     String value = attribute(in.group(1), "value");
                     fields.put(name, value == null ? "" : value);
+                }
+            }
+            Matcher area = TEXTAREA.matcher(html);
+            while (area.find()) {
+                String name = attribute(area.group(1), "name");
+                if (name != null) {
+                    fields.put(name, unescape(area.group(2)));
                 }
             }
             Map<String, List<String>> buttons = new LinkedHashMap<>();
@@ -79,6 +86,8 @@ public final class Browser {
     private static final Pattern FORM = Pattern.compile("<form\\b([^>]*method=\"post\"[^>]*)>(.*?)</form>",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern INPUT = Pattern.compile("<input\\b([^>]*)>", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TEXTAREA = Pattern.compile("<textarea\\b([^>]*)>(.*?)</textarea>",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern BUTTON = Pattern.compile("<button\\b([^>]*)>", Pattern.CASE_INSENSITIVE);
 
     private static String attribute(String attributes, String name) {
