@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -157,50 +158,38 @@ public class DeveloperAppsPage {
     @GET
     @Path("apps")
     public Uni<Response> apps(@Context HttpHeaders headers) {
-        UUID user = userId();
-        if (user == null) {
-            return Uni.createFrom().item(notAUser());
-        }
-        Csrf.Token token = csrf.token(headers);
-        return Uni.combine().all().unis(owned.of(user), username(user)).asTuple().map(t -> {
-            List<AppRow> rows = t.getItem1().stream().map(DeveloperAppsPage::row).toList();
-            return Html.page(200, Templates.apps(new AppsView(t.getItem2(), token.value(), rows, config.maxAppsPerUser())).render(),
-                    token.setCookie());
-        });
-    }
+        return asUser(user -> {
+            Csrf.Token token = csrf.token(headers);
+            return Uni.combine().all().unis(owned.of(user), username(user)).asTuple().map(t -> {
+                List<AppRow> rows = t.getItem1().stream().map(DeveloperAppsPage::row).toList();
+                return Html.page(200, Templates.apps(new AppsView(t.getItem2(), token.value(), rows, config.maxAppsPerUser())).render(),
+                        token.setCookie());
+            });
+        });    }
 
     @GET
     @Path("apps/new")
     public Uni<Response> newApp(@Context HttpHeaders headers) {
-        UUID user = userId();
-        if (user == null) {
-            return Uni.createFrom().item(notAUser());
-        }
-        Csrf.Token token = csrf.token(headers);
-        return Uni.combine().all().unis(offeredScopes(), username(user)).asTuple().map(t -> {
-            List<ScopeOption> options = t.getItem1().stream()
-                    .map(s -> new ScopeOption(s.name(), s.description(), "openid".equals(s.name()))).toList();
-            return Html.page(200, Templates.newApp(new NewAppView(t.getItem2(), token.value(), "", "", options, null, null, null, null))
-                    .render(), token.setCookie());
-        });
-    }
+        return asUser(user -> {
+            Csrf.Token token = csrf.token(headers);
+            return Uni.combine().all().unis(offeredScopes(), username(user)).asTuple().map(t -> {
+                List<ScopeOption> options = t.getItem1().stream()
+                        .map(s -> new ScopeOption(s.name(), s.description(), "openid".equals(s.name()))).toList();
+                return Html.page(200, Templates.newApp(new NewAppView(t.getItem2(), token.value(), "", "", options, null, null, null, null))
+                        .render(), token.setCookie());
+            });
+        });    }
 
     @POST
     @Path("apps/new")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<Response> create(MultivaluedMap<String, String> body, @Context HttpHeaders headers, @Context UriInfo uri) {
-        if (!csrf.accepts(headers, uri, body.getFirst(Csrf.FIELD))) {
-            return Uni.createFrom().item(forbidden());
-        }
-        UUID user = userId();
-        if (user == null) {
-            return Uni.createFrom().item(notAUser());
-        }
-        DedicatedAppForm form = DedicatedAppForm.from(body);
-        String token = body.getFirst(Csrf.FIELD);
-        return Uni.combine().all().unis(offeredScopes(), username(user)).asTuple()
-                .flatMap(t -> createFor(user, form, t.getItem1(), new Shown(token, t.getItem2())));
-    }
+        return asUserPosting(body, headers, uri, user -> {
+            DedicatedAppForm form = DedicatedAppForm.from(body);
+            String token = body.getFirst(Csrf.FIELD);
+            return Uni.combine().all().unis(offeredScopes(), username(user)).asTuple()
+                    .flatMap(t -> createFor(user, form, t.getItem1(), new Shown(token, t.getItem2())));
+        });    }
 
     /** What a re-shown form needs besides the form: the CSRF token it came with, the user's name. */
     private record Shown(String csrf, String username) {
@@ -236,73 +225,61 @@ public class DeveloperAppsPage {
     @GET
     @Path("apps/{clientId}/created")
     public Uni<Response> shown(@PathParam("clientId") String clientId, @Context HttpHeaders headers) {
-        UUID user = userId();
-        if (user == null) {
-            return Uni.createFrom().item(notAUser());
-        }
-        Cookie carried = headers.getCookies().get(NEW_SECRET_COOKIE);
-        String secret = carried == null || carried.getValue() == null || !carried.getValue().matches("[0-9a-f]{64}") ? null
-                : carried.getValue();
-        Csrf.Token token = csrf.token(headers);
-        return Uni.combine().all().unis(owned.one(user, clientId), username(user)).asTuple().map(t -> {
-            Optional<OwnedApps.OwnedApp> app = t.getItem1();
-            if (app.isEmpty()) {
-                return Html.page(404, Templates.problem(new ProblemView("No such app", "You own no app with this id.")).render());
-            }
-            String clear = NEW_SECRET_COOKIE + "=; Path=" + createdPath(clientId)
-                    + "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict" + secure();
-            return Html.page(200, Templates.created(new CreatedView(t.getItem2(), token.value(), row(app.get()), secret)).render(),
-                    clear, token.setCookie());
-        });
-    }
+        return asUser(user -> {
+            Cookie carried = headers.getCookies().get(NEW_SECRET_COOKIE);
+            String secret = carried == null || carried.getValue() == null || !carried.getValue().matches("[0-9a-f]{64}") ? null
+                    : carried.getValue();
+            Csrf.Token token = csrf.token(headers);
+            return Uni.combine().all().unis(owned.one(user, clientId), username(user)).asTuple().map(t -> {
+                Optional<OwnedApps.OwnedApp> app = t.getItem1();
+                if (app.isEmpty()) {
+                    return Html.page(404, Templates.problem(new ProblemView("No such app", "You own no app with this id.")).render());
+                }
+                String clear = NEW_SECRET_COOKIE + "=; Path=" + createdPath(clientId)
+                        + "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict" + secure();
+                return Html.page(200, Templates.created(new CreatedView(t.getItem2(), token.value(), row(app.get()), secret)).render(),
+                        clear, token.setCookie());
+            });
+        });    }
 
     /** The application form for a third-party app (who may apply is configured; others read why not). */
     @GET
     @Path("apps/apply")
     public Uni<Response> applyForm(@Context HttpHeaders headers) {
-        UUID user = userId();
-        if (user == null) {
-            return Uni.createFrom().item(notAUser());
-        }
-        Csrf.Token token = csrf.token(headers);
-        return Uni.combine().all().unis(offeredScopes(), username(user), applications.mayApply(user)).asTuple().map(t -> {
-            ApplyForm empty = ApplyForm.from(new jakarta.ws.rs.core.MultivaluedHashMap<>());
-            List<ScopeOption> options = t.getItem1().stream()
-                    .map(s -> new ScopeOption(s.name(), s.description(), "openid".equals(s.name()))).toList();
-            Map<String, String> errors = t.getItem3() ? Map.of()
-                    : Map.of(DedicatedAppForm.FORM, "Only verified sellers may apply for a third-party app.");
-            return Html.page(200, Templates.apply(applyView(empty, options, errors, new Shown(token.value(), t.getItem2()))).render(),
-                    token.setCookie());
-        });
-    }
+        return asUser(user -> {
+            Csrf.Token token = csrf.token(headers);
+            return Uni.combine().all().unis(offeredScopes(), username(user), applications.mayApply(user)).asTuple().map(t -> {
+                ApplyForm empty = ApplyForm.from(new jakarta.ws.rs.core.MultivaluedHashMap<>());
+                List<ScopeOption> options = t.getItem1().stream()
+                        .map(s -> new ScopeOption(s.name(), s.description(), "openid".equals(s.name()))).toList();
+                Map<String, String> errors = t.getItem3() ? Map.of()
+                        : Map.of(DedicatedAppForm.FORM, "Only verified sellers may apply for a third-party app.");
+                return Html.page(200, Templates.apply(applyView(empty, options, errors, new Shown(token.value(), t.getItem2()))).render(),
+                        token.setCookie());
+            });
+        });    }
 
     /** An application: `pending` third-party app owned by the applicant; its secret is shown once. */
     @POST
     @Path("apps/apply")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<Response> apply(MultivaluedMap<String, String> body, @Context HttpHeaders headers, @Context UriInfo uri) {
-        if (!csrf.accepts(headers, uri, body.getFirst(Csrf.FIELD))) {
-            return Uni.createFrom().item(forbidden());
-        }
-        UUID user = userId();
-        if (user == null) {
-            return Uni.createFrom().item(notAUser());
-        }
-        ApplyForm form = ApplyForm.from(body);
-        return Uni.combine().all().unis(offeredScopes(), username(user)).asTuple().flatMap(t -> {
-            Set<String> offered = new HashSet<>();
-            t.getItem1().forEach(s -> offered.add(s.name()));
-            return applications.apply(user, form, offered).map(outcome -> {
-                if (outcome.registered() != null) {
-                    return created(outcome.registered());
-                }
-                List<ScopeOption> options = t.getItem1().stream()
-                        .map(s -> new ScopeOption(s.name(), s.description(), form.base().scopes().contains(s.name()))).toList();
-                return Html.page(400, Templates.apply(applyView(form, options, outcome.errors(),
-                        new Shown(body.getFirst(Csrf.FIELD), t.getItem2()))).render());
+        return asUserPosting(body, headers, uri, user -> {
+            ApplyForm form = ApplyForm.from(body);
+            return Uni.combine().all().unis(offeredScopes(), username(user)).asTuple().flatMap(t -> {
+                Set<String> offered = new HashSet<>();
+                t.getItem1().forEach(s -> offered.add(s.name()));
+                return applications.apply(user, form, offered).map(outcome -> {
+                    if (outcome.registered() != null) {
+                        return created(outcome.registered());
+                    }
+                    List<ScopeOption> options = t.getItem1().stream()
+                            .map(s -> new ScopeOption(s.name(), s.description(), form.base().scopes().contains(s.name()))).toList();
+                    return Html.page(400, Templates.apply(applyView(form, options, outcome.errors(),
+                            new Shown(body.getFirst(Csrf.FIELD), t.getItem2()))).render());
+                });
             });
-        });
-    }
+        });    }
 
     private static ApplyView applyView(ApplyForm form, List<ScopeOption> options, Map<String, String> errors, Shown shown) {
         DedicatedAppForm base = form.base();
@@ -333,14 +310,11 @@ public class DeveloperAppsPage {
     @GET
     @Path("apps/{clientId}")
     public Uni<Response> app(@PathParam("clientId") String clientId, @QueryParam("done") String done, @Context HttpHeaders headers) {
-        UUID user = userId();
-        if (user == null) {
-            return Uni.createFrom().item(notAUser());
-        }
-        Csrf.Token token = csrf.token(headers);
-        return appPage(user, clientId, token.value(), 200, PageState.plain(done == null ? null : NOTICES.get(done)),
-                token.setCookie());
-    }
+        return asUser(user -> {
+            Csrf.Token token = csrf.token(headers);
+            return appPage(user, clientId, token.value(), 200, PageState.plain(done == null ? null : NOTICES.get(done)),
+                    token.setCookie());
+        });    }
 
     /** A new secret, shown once on the page the new-app secret uses; optionally the old one overlaps. */
     @POST
@@ -348,24 +322,18 @@ public class DeveloperAppsPage {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<Response> rotate(@PathParam("clientId") String clientId, MultivaluedMap<String, String> body,
             @Context HttpHeaders headers, @Context UriInfo uri) {
-        if (!csrf.accepts(headers, uri, body.getFirst(Csrf.FIELD))) {
-            return Uni.createFrom().item(forbidden());
-        }
-        UUID user = userId();
-        if (user == null) {
-            return Uni.createFrom().item(notAUser());
-        }
-        String given = body.getFirst("previous_secret_ttl");
-        Integer ttl = given == null || given.isBlank() ? Integer.valueOf(0) : seconds(given.strip());
-        if (ttl == null) {
-            return appPage(user, clientId, body.getFirst(Csrf.FIELD), 400, new PageState(null, null,
-                    Map.of("previous_secret_ttl", "Enter a whole number of seconds from 0 to " + SecretRotation.MAX_PREVIOUS_SECRET_TTL + ".")));
-        }
-        return actions.rotate(user, clientId, ttl)
-                .map(rotated -> rotated.isEmpty() ? noSuchApp() : secretShown(clientId, rotated.get().clientSecret()))
-                .onFailure(OAuthException.class).recoverWithUni(e -> appPage(user, clientId, body.getFirst(Csrf.FIELD), 400,
-                        new PageState(null, null, Map.of(AppEditForm.FORM, DedicatedAppForm.sentence((OAuthException) e)))));
-    }
+        return asUserPosting(body, headers, uri, user -> {
+            String given = body.getFirst("previous_secret_ttl");
+            Integer ttl = given == null || given.isBlank() ? Integer.valueOf(0) : seconds(given.strip());
+            if (ttl == null) {
+                return appPage(user, clientId, body.getFirst(Csrf.FIELD), 400, new PageState(null, null,
+                        Map.of("previous_secret_ttl", "Enter a whole number of seconds from 0 to " + SecretRotation.MAX_PREVIOUS_SECRET_TTL + ".")));
+            }
+            return actions.rotate(user, clientId, ttl)
+                    .map(rotated -> rotated.isEmpty() ? noSuchApp() : secretShown(clientId, rotated.get().clientSecret()))
+                    .onFailure(OAuthException.class).recoverWithUni(e -> appPage(user, clientId, body.getFirst(Csrf.FIELD), 400,
+                            new PageState(null, null, Map.of(AppEditForm.FORM, DedicatedAppForm.sentence((OAuthException) e)))));
+        });    }
 
     /** The edit form: the registry's own validation; a third-party app's redirect or scope change goes back to review. */
     @POST
@@ -373,30 +341,24 @@ public class DeveloperAppsPage {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<Response> edit(@PathParam("clientId") String clientId, MultivaluedMap<String, String> body,
             @Context HttpHeaders headers, @Context UriInfo uri) {
-        if (!csrf.accepts(headers, uri, body.getFirst(Csrf.FIELD))) {
-            return Uni.createFrom().item(forbidden());
-        }
-        UUID user = userId();
-        if (user == null) {
-            return Uni.createFrom().item(notAUser());
-        }
-        AppEditForm form = AppEditForm.from(body);
-        String token = body.getFirst(Csrf.FIELD);
-        Map<String, String> errors = form.check();
-        if (!errors.isEmpty()) {
-            return appPage(user, clientId, token, 400, new PageState(null, form, errors));
-        }
-        // deferred: the reader throws before any Uni exists, and its errors belong on the form
-        return Uni.createFrom().deferred(() -> actions.edit(user, clientId, form))
-                .map(updated -> updated.isEmpty() ? noSuchApp()
-                        : Html.redirect(appPath(clientId) + "?done=" + (updated.get().backToReview() ? "review" : "saved"),
-                                Html.AFTER_POST))
-                .onFailure(OAuthException.class).recoverWithUni(e -> {
-                    OAuthException o = (OAuthException) e;
-                    return appPage(user, clientId, token, 400,
-                            new PageState(null, form, Map.of(AppEditForm.fieldOf(o), DedicatedAppForm.sentence(o))));
-                });
-    }
+        return asUserPosting(body, headers, uri, user -> {
+            AppEditForm form = AppEditForm.from(body);
+            String token = body.getFirst(Csrf.FIELD);
+            Map<String, String> errors = form.check();
+            if (!errors.isEmpty()) {
+                return appPage(user, clientId, token, 400, new PageState(null, form, errors));
+            }
+            // deferred: the reader throws before any Uni exists, and its errors belong on the form
+            return Uni.createFrom().deferred(() -> actions.edit(user, clientId, form))
+                    .map(updated -> updated.isEmpty() ? noSuchApp()
+                            : Html.redirect(appPath(clientId) + "?done=" + (updated.get().backToReview() ? "review" : "saved"),
+                                    Html.AFTER_POST))
+                    .onFailure(OAuthException.class).recoverWithUni(e -> {
+                        OAuthException o = (OAuthException) e;
+                        return appPage(user, clientId, token, 400,
+                                new PageState(null, form, Map.of(AppEditForm.fieldOf(o), DedicatedAppForm.sentence(o))));
+                    });
+        });    }
 
     /** Deletes the app once the box is ticked; its tokens stop working at once. */
     @POST
@@ -404,19 +366,13 @@ public class DeveloperAppsPage {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<Response> delete(@PathParam("clientId") String clientId, MultivaluedMap<String, String> body,
             @Context HttpHeaders headers, @Context UriInfo uri) {
-        if (!csrf.accepts(headers, uri, body.getFirst(Csrf.FIELD))) {
-            return Uni.createFrom().item(forbidden());
-        }
-        UUID user = userId();
-        if (user == null) {
-            return Uni.createFrom().item(notAUser());
-        }
-        if (!"yes".equals(body.getFirst("confirm"))) {
-            return appPage(user, clientId, body.getFirst(Csrf.FIELD), 400,
-                    new PageState(null, null, Map.of(AppEditForm.FORM, "Tick the box to confirm that the app should be deleted.")));
-        }
-        return actions.delete(user, clientId).map(deleted -> deleted ? Html.redirect("/developers/apps", Html.AFTER_POST) : noSuchApp());
-    }
+        return asUserPosting(body, headers, uri, user -> {
+            if (!"yes".equals(body.getFirst("confirm"))) {
+                return appPage(user, clientId, body.getFirst(Csrf.FIELD), 400,
+                        new PageState(null, null, Map.of(AppEditForm.FORM, "Tick the box to confirm that the app should be deleted.")));
+            }
+            return actions.delete(user, clientId).map(deleted -> deleted ? Html.redirect("/developers/apps", Html.AFTER_POST) : noSuchApp());
+        });    }
 
     /** A suspended app's request for reinstatement, once its cool-off has passed: back to the review queue. */
     @POST
@@ -424,18 +380,12 @@ public class DeveloperAppsPage {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Uni<Response> reinstatement(@PathParam("clientId") String clientId, MultivaluedMap<String, String> body,
             @Context HttpHeaders headers, @Context UriInfo uri) {
-        if (!csrf.accepts(headers, uri, body.getFirst(Csrf.FIELD))) {
-            return Uni.createFrom().item(forbidden());
-        }
-        UUID user = userId();
-        if (user == null) {
-            return Uni.createFrom().item(notAUser());
-        }
-        return actions.requestReinstatement(user, clientId, body.getFirst("message"))
-                .map(done -> done.isEmpty() ? noSuchApp() : Html.redirect(appPath(clientId) + "?done=reinstatement", Html.AFTER_POST))
-                .onFailure(OAuthException.class).recoverWithUni(e -> appPage(user, clientId, body.getFirst(Csrf.FIELD), 400,
-                        new PageState(null, null, Map.of("message", DedicatedAppForm.sentence((OAuthException) e)))));
-    }
+        return asUserPosting(body, headers, uri, user -> {
+            return actions.requestReinstatement(user, clientId, body.getFirst("message"))
+                    .map(done -> done.isEmpty() ? noSuchApp() : Html.redirect(appPath(clientId) + "?done=reinstatement", Html.AFTER_POST))
+                    .onFailure(OAuthException.class).recoverWithUni(e -> appPage(user, clientId, body.getFirst(Csrf.FIELD), 400,
+                            new PageState(null, null, Map.of("message", DedicatedAppForm.sentence((OAuthException) e)))));
+        });    }
 
     private Uni<Response> appPage(UUID user, String clientId, String csrfValue, int status, PageState state, String... cookies) {
         return Uni.combine().all().unis(actions.details(user, clientId), username(user)).asTuple().map(t -> {
@@ -555,6 +505,21 @@ public class DeveloperAppsPage {
             counts.add(new StateCount(state, connections.getOrDefault(state, 0L)));
         }
         return counts;
+    }
+
+    /** A page for the signed-in user, or the page that says the sign-in named no user. */
+    private Uni<Response> asUser(Function<UUID, Uni<Response>> page) {
+        UUID user = userId();
+        return user == null ? Uni.createFrom().item(notAUser()) : page.apply(user);
+    }
+
+    /** A form post: its CSRF token is checked first (403 without it), then it is {@link #asUser}. */
+    private Uni<Response> asUserPosting(MultivaluedMap<String, String> body, HttpHeaders headers, UriInfo uri,
+            Function<UUID, Uni<Response>> action) {
+        if (!csrf.accepts(headers, uri, body.getFirst(Csrf.FIELD))) {
+            return Uni.createFrom().item(forbidden());
+        }
+        return asUser(action);
     }
 
     /** The signed-in user's id: the ID token's `sub`, which Keyfair sets to the user's UUID. */
