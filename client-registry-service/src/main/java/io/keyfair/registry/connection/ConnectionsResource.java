@@ -15,15 +15,10 @@ import jakarta.ws.rs.core.Response;
 
 import io.keyfair.common.admin.AdminCaller;
 import io.keyfair.common.admin.Paging;
-import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.connection.Connections;
 import io.keyfair.common.error.OAuthException;
-import io.keyfair.common.events.SecurityEvents;
-import io.keyfair.common.events.SecurityEvents.Initiator;
-import io.keyfair.common.token.RevocationList;
 import io.keyfair.registry.client.Clients;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -35,20 +30,17 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 public class ConnectionsResource {
 
-
     private final Clients clients;
     private final Connections connections;
-    private final RevocationList revocations;
-    private final AuditLog audit;
+    private final ConnectionRevocation revocation;
     private final AdminCaller caller;
     private final OAuthConfig oauth;
 
-    ConnectionsResource(Clients clients, Connections connections, RevocationList revocations, AuditLog audit, AdminCaller caller,
+    ConnectionsResource(Clients clients, Connections connections, ConnectionRevocation revocation, AdminCaller caller,
             OAuthConfig oauth) {
         this.clients = clients;
         this.connections = connections;
-        this.revocations = revocations;
-        this.audit = audit;
+        this.revocation = revocation;
         this.caller = caller;
         this.oauth = oauth;
     }
@@ -72,41 +64,13 @@ public class ConnectionsResource {
     @DELETE
     @Path("{userId}")
     public Uni<Response> revoke(@PathParam("id") String clientId, @PathParam("userId") String userId) {
-        if (!Connections.isUserId(userId)) {
-            throw OAuthException.notFound("No such connection");
-        }
-        String actor = "admin:" + caller.clientId();
-        return clients.require(clientId)
-                .flatMap(c -> connections.exists(clientId, userId))
-                .flatMap(exists -> {
-                    if (!exists) {
-                        throw OAuthException.notFound("No such connection");
-                    }
-                    return remove(clientId, userId, actor, SecurityEvents.newTxn());
-                })
-                .replaceWith(Response.noContent().build());
+        return revocation.revoke(clientId, userId, "admin:" + caller.clientId()).replaceWith(Response.noContent().build());
     }
 
     /** `{"revoked": n}`: every live connection of the client ends, one after the other. */
     @POST
     @Path("revoke")
     public Uni<Map<String, Object>> revokeAll(@PathParam("id") String clientId) {
-        String actor = "admin:" + caller.clientId();
-        // one change: every app-facing event of it shares one txn
-        String txn = SecurityEvents.newTxn();
-        return clients.require(clientId)
-                .flatMap(c -> connections.liveUsersOf(clientId))
-                .flatMap(users -> Multi.createFrom().iterable(users)
-                        .onItem().transformToUniAndConcatenate(userId -> remove(clientId, userId, actor, txn))
-                        .filter(Boolean::booleanValue)
-                        .collect().asList())
-                .map(removed -> Map.<String, Object>of("revoked", removed.size()));
-    }
-
-    private Uni<Boolean> remove(String clientId, String userId, String actor, String txn) {
-        return revocations.removeConnection(clientId, userId, Initiator.ADMIN, txn)
-                .call(removed -> removed
-                        ? audit.record("connection.revoked", clientId, userId, actor, Map.of("by", "admin"))
-                        : Uni.createFrom().voidItem());
+        return revocation.revokeAll(clientId, "admin:" + caller.clientId()).map(n -> Map.<String, Object>of("revoked", n));
     }
 }

@@ -7,17 +7,12 @@ import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 
 import io.keyfair.common.config.OAuthConfig;
-import io.keyfair.common.connection.Connections;
 import io.keyfair.common.error.OAuthException;
-import io.keyfair.common.events.SecurityEvents;
-import io.keyfair.common.events.SecurityEvents.Initiator;
-import io.keyfair.common.audit.AuditLog;
-import io.keyfair.common.token.RevocationList;
 import io.keyfair.registry.client.ClientEvents;
 import io.keyfair.registry.client.Clients;
+import io.keyfair.registry.connection.ConnectionRevocation;
 import io.keyfair.registry.secret.RotatedSecret;
 import io.keyfair.registry.secret.SecretRotation;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -37,21 +32,17 @@ public class ConsoleActions {
     private final Pool pool;
     private final Clients clients;
     private final ClientEvents events;
-    private final Connections connections;
-    private final RevocationList revocations;
-    private final AuditLog audit;
+    private final ConnectionRevocation revocation;
     private final OAuthConfig oauth;
     private final SecretRotation rotation;
 
-    ConsoleActions(Pool pool, Clients clients, ClientEvents events, Connections connections, RevocationList revocations,
-            AuditLog audit, OAuthConfig oauth, SecretRotation rotation) {
+    ConsoleActions(Pool pool, Clients clients, ClientEvents events, ConnectionRevocation revocation, OAuthConfig oauth,
+            SecretRotation rotation) {
         this.rotation = rotation;
         this.pool = pool;
         this.clients = clients;
         this.events = events;
-        this.connections = connections;
-        this.revocations = revocations;
-        this.audit = audit;
+        this.revocation = revocation;
         this.oauth = oauth;
     }
 
@@ -68,33 +59,12 @@ public class ConsoleActions {
 
     /** One connection ends as when the user removes the app; a missing one is a 404. */
     Uni<Void> revoke(String clientId, String userId, String actor) {
-        return clients.require(clientId)
-                .flatMap(c -> connections.exists(clientId, userId))
-                .flatMap(exists -> {
-                    if (!exists) {
-                        throw OAuthException.notFound("No such connection");
-                    }
-                    return remove(clientId, userId, actor, SecurityEvents.newTxn());
-                }).replaceWithVoid();
+        return revocation.revoke(clientId, userId, actor);
     }
 
-    /** Every live connection of the client ends; one txn for the app-facing events, as the admin API. */
+    /** Every live connection of the client ends, as the admin API does. */
     Uni<Integer> revokeAll(String clientId, String actor) {
-        String txn = SecurityEvents.newTxn();
-        return clients.require(clientId)
-                .flatMap(c -> connections.liveUsersOf(clientId))
-                .flatMap(users -> Multi.createFrom().iterable(users)
-                        .onItem().transformToUniAndConcatenate(userId -> remove(clientId, userId, actor, txn))
-                        .filter(Boolean::booleanValue)
-                        .collect().asList())
-                .map(java.util.List::size);
-    }
-
-    private Uni<Boolean> remove(String clientId, String userId, String actor, String txn) {
-        return revocations.removeConnection(clientId, userId, Initiator.ADMIN, txn)
-                .call(removed -> removed
-                        ? audit.record("connection.revoked", clientId, userId, actor, Map.of("by", "admin"))
-                        : Uni.createFrom().voidItem());
+        return revocation.revokeAll(clientId, actor);
     }
 
     /** A new secret at once (no overlap): the admin API's rotation, audited as the operator. */
