@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.jboss.logging.Logger;
@@ -102,7 +103,9 @@ final class LimitCounter {
     }
 
     /** One client's count of one kind in one window, as this instance knows it. */
-    private static final class Window {
+    static final class Window {
+        /** The window's number: the epoch divided into windows. */
+        final long index;
         /** Requests this instance admitted in the window. */
         final LongAdder local = new LongAdder();
         /** The total of every replica Redis last returned. */
@@ -120,6 +123,10 @@ final class LimitCounter {
         long sent;
         boolean excessReported;
 
+        Window(long index) {
+            this.index = index;
+        }
+
         long estimate() {
             return shared + local.sum() - acknowledged;
         }
@@ -134,6 +141,12 @@ final class LimitCounter {
     private final Duration flushTimeout;
     private final ExcessListener excess;
     private final Map<WindowKey, Window> windows = new ConcurrentHashMap<>();
+    /**
+     * Per client, the window of each kind its last request counted in: a request finds its window
+     * with one lookup by client id (whose hash the String keeps) instead of building a key. Only a
+     * shortcut into {@link #windows}: a stale or missing entry sends the request the long way.
+     */
+    private final Map<String, AtomicReferenceArray<Window>> current = new ConcurrentHashMap<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
 
     /**
@@ -152,6 +165,24 @@ final class LimitCounter {
         this.excess = excess;
     }
 
+    /** The client's window of that kind for the request being decided now. */
+    Window window(String clientId, Kind kind) {
+        long index = clock.millis() / windowMillis;
+        AtomicReferenceArray<Window> slots = current.get(clientId);
+        if (slots != null) {
+            Window w = slots.get(kind.ordinal());
+            if (w != null && w.index == index) {
+                return w;
+            }
+        }
+        Window w = windows.computeIfAbsent(new WindowKey(clientId, kind, index), k -> new Window(index));
+        if (slots == null) {
+            slots = current.computeIfAbsent(clientId, id -> new AtomicReferenceArray<>(Kind.values().length));
+        }
+        slots.set(kind.ordinal(), w);
+        return w;
+    }
+
     /**
      * Null when the window's shared total is known (every request but the first of a client's
      * window on this instance); otherwise a Uni that completes once it is. The first request of a
@@ -159,15 +190,13 @@ final class LimitCounter {
      * so an instance that joins a window late does not admit a whole limit of its own before its
      * first flush. Redis not answering within {@link #LEARN_TIMEOUT} counts as zero (fail open).
      */
-    Uni<Void> ready(String clientId, Kind kind) {
-        WindowKey key = new WindowKey(clientId, kind, clock.millis() / windowMillis);
-        Window w = windows.computeIfAbsent(key, k -> new Window());
+    Uni<Void> ready(String clientId, Kind kind, Window w) {
         if (w.learned) {
             return null;
         }
         synchronized (w) {
             if (w.learning == null) {
-                w.learning = redis.execute("GET", keys.requestCount(clientId, kind.bucket, key.window()))
+                w.learning = redis.execute("GET", keys.requestCount(clientId, kind.bucket, w.index))
                         .ifNoItem().after(LEARN_TIMEOUT).fail()
                         .onItemOrFailure().invoke((total, e) -> {
                             if (e == null && total != null) {
@@ -183,22 +212,29 @@ final class LimitCounter {
         }
     }
 
+    /** {@link #ready(String, Kind, Window)} for the client's current window. */
+    Uni<Void> ready(String clientId, Kind kind) {
+        return ready(clientId, kind, window(clientId, kind));
+    }
+
     /**
-     * Counts one request if the client is under its limit in this window.
+     * Counts one request in the window if the client is under its limit there.
      *
      * @return 0 when admitted; otherwise the milliseconds until the window ends
      */
-    long admit(String clientId, Kind kind, int limit) {
-        long now = clock.millis();
-        long index = now / windowMillis;
-        Window w = windows.computeIfAbsent(new WindowKey(clientId, kind, index), k -> new Window());
+    long admit(Window w, int limit) {
         w.limit = limit;
         if (w.estimate() >= limit) {
             w.refused = true;
-            return Math.max(1, (index + 1) * windowMillis - now);
+            return Math.max(1, (w.index + 1) * windowMillis - clock.millis());
         }
         w.local.increment();
         return 0;
+    }
+
+    /** {@link #admit(Window, int)} in the client's current window. */
+    long admit(String clientId, Kind kind, int limit) {
+        return admit(window(clientId, kind), limit);
     }
 
     /**
@@ -267,7 +303,19 @@ final class LimitCounter {
                 windows.remove(key);
             }
         }
+        // shortcuts to windows that ended: the client's next request goes the long way
+        this.current.values().removeIf(slots -> stale(slots, current));
         return batch;
+    }
+
+    private static boolean stale(AtomicReferenceArray<Window> slots, long current) {
+        for (int i = 0; i < slots.length(); i++) {
+            Window w = slots.get(i);
+            if (w != null && w.index >= current) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The count this instance decides on for the client in the current window. */

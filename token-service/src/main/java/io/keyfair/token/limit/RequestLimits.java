@@ -15,6 +15,7 @@ import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.redis.RedisKeys;
 import io.keyfair.token.clientauth.AuthenticatedClient;
 import io.keyfair.token.limit.LimitCounter.Kind;
+import io.keyfair.token.limit.LimitCounter.Window;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -96,18 +97,19 @@ public class RequestLimits {
         ClientRecord client = authenticated.client();
         boolean cc = endpoint == Endpoint.TOKEN && "client_credentials".equals(grantType);
         Kind kind = cc ? Kind.CLIENT_CREDENTIALS : Kind.OTHER;
-        Uni<Void> ready = counter.ready(client.clientId(), kind);
+        Window window = counter.window(client.clientId(), kind);
+        Uni<Void> ready = counter.ready(client.clientId(), kind, window);
         if (ready == null) {
-            decide(client, endpoint, cc, kind);
+            decide(client, endpoint, cc, window);
             return ADMITTED;
         }
-        return ready.invoke(() -> decide(client, endpoint, cc, kind));
+        return ready.invoke(() -> decide(client, endpoint, cc, window));
     }
 
-    private void decide(ClientRecord client, Endpoint endpoint, boolean cc, Kind kind) {
+    private void decide(ClientRecord client, Endpoint endpoint, boolean cc, Window window) {
         int limit = cc ? limitOr(client.rateLimits().clientCredentials(), config.clientCredentialsPerMinute())
                 : limitOr(client.rateLimits().other(), config.otherPerMinute());
-        long wait = counter.admit(client.clientId(), kind, limit);
+        long wait = counter.admit(window, limit);
         if (wait > 0) {
             limited.get(endpoint).increment();
             throw OAuthException.rateLimited(Duration.ofMillis(wait))
