@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -233,6 +234,20 @@ class ClientRegistrationTest {
                 .when().post("/admin/clients")
                 .then().statusCode(400).body("error", equalTo("invalid_request"))
                 .body("error_description", not(containsString("Exception")));
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8IsAnInvalidRequestAndStoresNothing() throws Exception {
+        String suffix = UUID.randomUUID().toString();
+        String name = "Caf\u00e9 " + suffix;
+        byte[] latin1 = ("{\"client_name\": \"" + name + "\", \"redirect_uris\": [\"https://app.example.com/cb\"]}")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(latin1)
+                .when().post("/admin/clients")
+                .then().statusCode(400).body("error", equalTo("invalid_request"))
+                .body("error_description", equalTo("The request body is not UTF-8"));
+        // RESTEasy's own reader would have stored "Caf\uFFFD …"
+        assertEquals(0, TestRows.count("select count(*) from clients where client_name like ?", "%" + suffix));
     }
 
     @Test

@@ -29,6 +29,11 @@ public final class MalformedFormException extends RuntimeException {
         return new MalformedFormException(OAuthException.invalidRequest("The request's parameters are not UTF-8"));
     }
 
+    /** RFC 8259 §8.1: a JSON (or other text) body is UTF-8. */
+    public static MalformedFormException bodyNotUtf8() {
+        return new MalformedFormException(OAuthException.invalidRequest("The request body is not UTF-8"));
+    }
+
     public static MalformedFormException parameterTooLarge(int limit) {
         return new MalformedFormException(OAuthException.invalidRequest(
                 "A parameter of the request is larger than " + limit + " bytes"));
