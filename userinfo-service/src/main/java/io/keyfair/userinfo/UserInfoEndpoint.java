@@ -23,6 +23,7 @@ import io.keyfair.common.http.NoStore;
 import io.keyfair.common.token.AccessTokenVerifier;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.common.token.VerifiedAccessToken;
+import io.keyfair.common.user.UserClaims;
 import io.smallrye.mutiny.Uni;
 
 /**
