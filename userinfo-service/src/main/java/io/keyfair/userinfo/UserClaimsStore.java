@@ -1,13 +1,12 @@
 package io.keyfair.userinfo;
 
-import java.time.LocalDate;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.keyfair.common.user.UserClaims;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -24,10 +23,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @Startup // check the configuration when the service starts, not on its first request
 public class UserClaimsStore {
 
-    private static final String SELECT = """
-            select username, email, email_verified, name, seller_verified, seller_since, roles, updated_at
-              from users
-             where id = $1""";
+    private static final String SELECT = "select " + UserClaims.COLUMNS + " from users where id = $1";
 
     /** A read user, or an empty one for an id with no user (deleted since the token was issued). */
     private record Cached(Optional<UserClaims> user, long atNanos) {
@@ -77,24 +73,6 @@ public class UserClaimsStore {
     }
 
     private static Optional<UserClaims> toClaims(RowSet<Row> rows) {
-        if (rows.size() == 0) {
-            return Optional.empty();
-        }
-        Row row = rows.iterator().next();
-        LocalDate sellerSince = row.getLocalDate("seller_since");
-        return Optional.of(new UserClaims(
-                row.getString("username"),
-                row.getString("email"),
-                row.getBoolean("email_verified"),
-                row.getString("name"),
-                row.getBoolean("seller_verified"),
-                sellerSince,
-                roles(row.getString("roles")),
-                row.getOffsetDateTime("updated_at").toEpochSecond()));
-    }
-
-    /** The `roles` column is space separated (V1__schema.sql). */
-    private static List<String> roles(String column) {
-        return column == null || column.isBlank() ? List.of() : List.of(column.trim().split(" +"));
+        return rows.size() == 0 ? Optional.empty() : Optional.of(UserClaims.of(rows.iterator().next()));
     }
 }

@@ -16,6 +16,8 @@ import jakarta.ws.rs.core.UriInfo;
 
 import io.keyfair.common.admin.AdminAuthorization;
 import io.keyfair.common.audit.AuditLog;
+import io.keyfair.common.client.ClientDirectory;
+import io.keyfair.common.cors.CorsClient;
 import io.keyfair.common.error.ErrorMappers;
 import io.keyfair.common.error.OAuthError;
 import io.keyfair.common.error.OAuthException;
@@ -23,6 +25,7 @@ import io.keyfair.common.http.NoStore;
 import io.keyfair.common.token.AccessTokenVerifier;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.common.token.VerifiedAccessToken;
+import io.keyfair.common.user.UserClaims;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -41,12 +44,15 @@ public class UserInfoEndpoint {
     private final RevocationList revocations;
     private final UserClaimsStore users;
     private final AuditLog audit;
+    private final ClientDirectory clients;
 
-    UserInfoEndpoint(AccessTokenVerifier verifier, RevocationList revocations, UserClaimsStore users, AuditLog audit) {
+    UserInfoEndpoint(AccessTokenVerifier verifier, RevocationList revocations, UserClaimsStore users, AuditLog audit,
+            ClientDirectory clients) {
         this.verifier = verifier;
         this.revocations = revocations;
         this.users = users;
         this.audit = audit;
+        this.clients = clients;
     }
 
     @GET
@@ -96,12 +102,21 @@ public class UserInfoEndpoint {
         return verifier.verify(token).flatMap(this::revocationAndUser);
     }
 
-    /** The Redis and PostgreSQL reads run side by side; the scope, known locally, decides if the user is read. */
+    /**
+     * The Redis and PostgreSQL reads run side by side; the scope, known locally, decides if the
+     * user is read. A request from another origin also looks up the token's client (from memory,
+     * mostly), whose registered origins decide whether the browser may read the answer.
+     */
     private Uni<Response> revocationAndUser(VerifiedAccessToken token) {
         Uni<Optional<UserClaims>> user = !token.isClientToken() && token.hasScope(UserClaims.OPENID)
                 ? users.find(token.subject())
                 : Uni.createFrom().item(Optional.empty());
-        return Uni.combine().all().unis(revocations.isRevoked(token), user).asTuple()
+        Uni<Void> cors = CorsClient.wanted()
+                ? clients.find(token.clientId()).invoke(found -> found.ifPresent(CorsClient::identified)).replaceWithVoid()
+                        // without the client the answer is only not readable cross-origin: never fail for it
+                        .onFailure().recoverWithNull()
+                : Uni.createFrom().voidItem();
+        return Uni.combine().all().unis(revocations.isRevoked(token), user, cors).asTuple()
                 .map(found -> answer(token, found.getItem1(), found.getItem2()));
     }
 

@@ -37,7 +37,9 @@ public record ClientMetadata(
         @JsonProperty("access_token_ttl") Integer accessTokenTtl,
         @JsonProperty("reason") String reason,
         @JsonProperty("post_logout_redirect_uris") List<String> postLogoutRedirectUris,
-        @JsonProperty("rate_limits") RateLimits rateLimits) {
+        @JsonProperty("rate_limits") RateLimits rateLimits,
+        @JsonProperty("allowed_cors_origins") List<String> allowedCorsOrigins,
+        @JsonProperty("id_token_scope_claims") boolean idTokenScopeClaims) {
 
     /**
      * An admin's request limits for the client, per minute (CONTRACT "Errors, limits, bad

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -40,6 +41,7 @@ public final class ClientMetadataReader {
     static final int MAX_REASON = 2000;
     static final int MAX_REDIRECT_URIS = 50;
     static final int MAX_FRAME_ANCESTORS = 20;
+    static final int MAX_CORS_ORIGINS = 20;
     /** The largest request limit per minute, for load tests (CONTRACT "Errors, limits, bad input"). */
     static final int MAX_RATE_LIMIT = 1_000_000_000;
     static final Set<String> RATE_LIMIT_MEMBERS = Set.of("client_credentials", "other");
@@ -127,7 +129,48 @@ public final class ClientMetadataReader {
                 json.integer("access_token_ttl", 1, 86_400),
                 reason,
                 postLogoutRedirectUris,
-                rateLimits(json.json().get("rate_limits")));
+                rateLimits(json.json().get("rate_limits")),
+                corsOrigins(json.strings("allowed_cors_origins")),
+                orDefault(json.bool("id_token_scope_claims"), true));
+    }
+
+    /**
+     * `allowed_cors_origins`: exact origins as a browser sends them in `Origin` (RFC 6454 §6.2):
+     * `scheme://host[:port]`, lowercase, without the scheme's default port, a path, a query or a
+     * fragment; https, or http on a loopback host. No wildcard: each origin is one app's pages.
+     */
+    private static List<String> corsOrigins(List<String> given) {
+        if (given == null) {
+            return List.of();
+        }
+        if (given.size() > MAX_CORS_ORIGINS) {
+            throw METADATA.apply("allowed_cors_origins may hold at most " + MAX_CORS_ORIGINS + " origins");
+        }
+        for (String origin : given) {
+            if (origin.indexOf('*') >= 0) {
+                throw METADATA.apply("allowed_cors_origins: an origin must be exact, without a wildcard");
+            }
+            String problem = webUriProblem(origin);
+            if (problem != null) {
+                throw METADATA.apply("allowed_cors_origins: an origin " + problem);
+            }
+            URI parsed = URI.create(origin);
+            if (!parsed.getRawPath().isEmpty() || parsed.getRawQuery() != null || parsed.getRawFragment() != null) {
+                throw METADATA.apply("allowed_cors_origins may only hold origins (scheme://host[:port]), without a path or a trailing /");
+            }
+            // the browser's Origin is compared as is: a form it never sends would never match
+            String serialized = parsed.getScheme() + "://" + parsed.getHost()
+                    + (parsed.getPort() == -1 || parsed.getPort() == defaultPort(parsed.getScheme()) ? "" : ":" + parsed.getPort());
+            serialized = serialized.toLowerCase(Locale.ROOT);
+            if (!serialized.equals(origin)) {
+                throw METADATA.apply("allowed_cors_origins: write an origin as a browser sends it, lowercase and without a default port");
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(given));
+    }
+
+    private static int defaultPort(String scheme) {
+        return "https".equalsIgnoreCase(scheme) ? 443 : 80;
     }
 
     /**

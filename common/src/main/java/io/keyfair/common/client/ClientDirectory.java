@@ -5,7 +5,9 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,6 +54,7 @@ public class ClientDirectory {
                    c.redirect_uris, c.access_token_ttl, c.introspection_allowed, c.id_token_signed_response_alg,
                    c.refresh_grace_seconds, c.trusted, c.frame_ancestors, c.app_type, c.owner_user_id::text as owner,
                    c.logo_uri, c.tos_uri, c.policy_uri, c.reason, c.post_logout_redirect_uris, c.rate_limit_client_credentials, c.rate_limit_other,
+                   c.allowed_cors_origins, c.id_token_scope_claims,
                    s.secret_hash, s.expires_at
               from clients c left join client_secrets s on s.client_id = c.client_id
              where c.client_id = $1""";
@@ -73,6 +76,7 @@ public class ClientDirectory {
     private static final long RESUBSCRIBE_MILLIS = 250;
 
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<RedisConnection> connection = new AtomicReference<>();
     private volatile boolean listening;
     private volatile long droppedAtNanos;
@@ -104,6 +108,26 @@ public class ClientDirectory {
     private void dropAll() {
         droppedAtNanos = System.nanoTime();
         cache.clear();
+        changed();
+    }
+
+    /**
+     * Runs {@code listener} (on the event loop: it must not block) whenever a client changed, and
+     * whenever changes may have been missed (the subscription was lost or made again), for
+     * whatever else holds data derived from clients.
+     */
+    public void onChange(Runnable listener) {
+        changeListeners.add(listener);
+    }
+
+    private void changed() {
+        for (Runnable listener : changeListeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.warnf("a client change listener failed: %s", e.getMessage());
+            }
+        }
     }
 
     /** Whether changes to clients are being heard right now (for readiness and tests). */
@@ -171,6 +195,7 @@ public class ClientDirectory {
         // RESP2 multi-bulk or RESP3 push: ["message", channel, client id]
         if (message != null && message.size() == 3 && "message".equalsIgnoreCase(message.get(0).toString())) {
             evict(message.get(2).toString());
+            changed();
         }
     }
 
@@ -239,6 +264,8 @@ public class ClientDirectory {
                 first.getString("reason"),
                 List.copyOf(SpaceDelimited.parse(first.getString("post_logout_redirect_uris"))),
                 rateLimits(first.getInteger("rate_limit_client_credentials"), first.getInteger("rate_limit_other")),
+                Set.copyOf(SpaceDelimited.parse(first.getString("allowed_cors_origins"))),
+                first.getBoolean("id_token_scope_claims"),
                 List.copyOf(secrets)));
     }
 

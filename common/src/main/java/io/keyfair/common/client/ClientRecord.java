@@ -18,6 +18,9 @@ import io.keyfair.common.secret.Secrets;
  * @param postLogoutRedirectUris where `/logout` may send the user afterwards (RP-Initiated Logout §3.1)
  * @param rateLimits the admin's per-minute request limits for this client (`rate_limits`); a null
  *        member means the configured default
+ * @param allowedCorsOrigins the exact origins (`scheme://host[:port]`) whose pages may call token,
+ *        revoke, introspect and userinfo from a browser (CORS)
+ * @param idTokenScopeClaims whether its ID tokens carry the claims of the granted scopes
  * @param secrets the SHA-256 of every secret that may still authenticate the client
  */
 public record ClientRecord(
@@ -42,6 +45,8 @@ public record ClientRecord(
         String reason,
         List<String> postLogoutRedirectUris,
         RateLimits rateLimits,
+        Set<String> allowedCorsOrigins,
+        boolean idTokenScopeClaims,
         List<Secret> secrets) {
 
     /**

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.nimbusds.jose.JOSEObjectType;
@@ -231,7 +232,7 @@ public final class TestTokens {
         }
 
         public IdToken claims() {
-            return new IdToken(ISSUER, subject, clientId, expiresAt - 3600, expiresAt, authTime, null, null, JWSAlgorithm.RS256);
+            return new IdToken(ISSUER, subject, clientId, expiresAt - 3600, expiresAt, authTime, null, null, Map.of(), JWSAlgorithm.RS256);
         }
 
         /** Signed as token-service signs: the test key set's active key, `typ: JWT`. */

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.client.ClientDirectory;
 import io.keyfair.common.client.ClientRecord;
+import io.keyfair.common.cors.CorsClient;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.token.clientauth.ClientAuthThrottle.Counted;
 import io.smallrye.mutiny.Uni;
@@ -83,6 +84,8 @@ public class ClientAuthenticator {
         }
         String address = request.clientAddress();
         return clients.find(credentials.clientId())
+                // a browser app may read the answer, errors included, from an origin it registered
+                .invoke(found -> found.ifPresent(CorsClient::identified))
                 .map(found -> check(credentials, found))
                 .flatMap(outcome -> settle(credentials, address, outcome));
     }

@@ -14,6 +14,7 @@ import io.keyfair.common.code.AuthorizationCode;
 import io.keyfair.common.code.AuthorizationCodes;
 import io.keyfair.common.code.AuthorizationCodes.Redemption;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.user.UserClaims;
 import io.keyfair.token.clientauth.AuthenticatedClient;
 import io.keyfair.token.clientauth.ClientRequest;
 import io.keyfair.token.mint.TokenMinter;
@@ -87,34 +88,38 @@ public class AuthorizationCodeGrant implements GrantHandler {
         }
         checkPkce(request, client, code);
         // the user may have been deleted since approving: nothing is signed for a user who is gone
-        return refreshTokenWhileTheUserExists(client, code).map(refreshToken -> tokens(client, code, refreshToken));
+        return refreshTokenWhileTheUserExists(client, code).map(user -> tokens(client, code, user));
+    }
+
+    /** What the one PostgreSQL round trip of a redemption gives: the user's claims, and a refresh token or null. */
+    private record UserAndRefresh(UserClaims user, String refreshToken) {
     }
 
     /**
      * The grant's refresh token, for clients with the refresh_token grant, from a family that is
-     * started only while the user exists; for other clients null, once the user is known to exist.
-     * Either way one PostgreSQL round trip, and invalid_grant when the user is gone.
+     * started only while the user exists; for other clients null. Either way the user's claims
+     * (for the ID token) come from the same single PostgreSQL round trip, and invalid_grant when
+     * the user is gone.
      */
-    private Uni<String> refreshTokenWhileTheUserExists(AuthenticatedClient client, AuthorizationCode code) {
+    private Uni<UserAndRefresh> refreshTokenWhileTheUserExists(AuthenticatedClient client, AuthorizationCode code) {
         if (client.client().grantTypes().contains("refresh_token")) {
             return refreshTokens.startFamily(code.grantId(), client.clientId(), code.userId(), code.scopes(), code.authTime())
-                    .map(RefreshTokens.Issued::refreshToken);
+                    .map(started -> new UserAndRefresh(started.user(), started.issued().refreshToken()));
         }
-        return users.exists(code.userId()).map(exists -> {
-            if (!exists) {
-                throw OAuthException.invalidGrant(RefreshTokens.USER_GONE);
-            }
-            return null;
-        });
+        return users.claims(code.userId()).map(user -> new UserAndRefresh(
+                user.orElseThrow(() -> OAuthException.invalidGrant(RefreshTokens.USER_GONE)), null));
     }
 
-    /** OpenID Connect Core §3.1.3.3: the ID token comes with the access token when `openid` was granted. */
-    private TokenResponse tokens(AuthenticatedClient client, AuthorizationCode code, String refreshToken) {
+    /**
+     * OpenID Connect Core §3.1.3.3: the ID token comes with the access token when `openid` was
+     * granted, with the claims of the granted scopes (CONTRACT "ID tokens").
+     */
+    private TokenResponse tokens(AuthenticatedClient client, AuthorizationCode code, UserAndRefresh granted) {
         TokenMinter.MintedAccessToken access = minter.accessToken(client.client(), code.userId(), code.scopes(), code.grantId());
         String idToken = code.scopes().contains("openid")
-                ? minter.idToken(client.client(), code.userId(), code.authTime(), code.nonce(), access)
+                ? minter.idToken(client.client(), code.userId(), code.authTime(), code.nonce(), access, granted.user(), code.scopes())
                 : null;
-        return TokenResponse.of(access).withRefreshToken(refreshToken).withIdToken(idToken);
+        return TokenResponse.of(access).withRefreshToken(granted.refreshToken()).withIdToken(idToken);
     }
 
     /** RFC 7636 §4.6, and RFC 9700 §2.1.1: a verifier without a challenge is refused too. */

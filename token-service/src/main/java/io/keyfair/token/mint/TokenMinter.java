@@ -1,7 +1,10 @@
 package io.keyfair.token.mint;
 
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,6 +14,7 @@ import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.token.AccessToken;
 import io.keyfair.common.token.IdToken;
 import io.keyfair.common.token.TokenSigner;
+import io.keyfair.common.user.UserClaims;
 
 /**
  * Decides what the grants' tokens say that the grant itself does not: issuer, audience, lifetime,
@@ -59,14 +63,18 @@ public class TokenMinter {
     }
 
     /**
-     * An OpenID Connect Core §2 ID token issued with an access token, living as long as it.
+     * An OpenID Connect Core §2 ID token issued with an access token, living as long as it. It
+     * carries the claims the granted scopes release, exactly as userinfo returns them, unless the
+     * client registered `id_token_scope_claims: false`.
      *
      * @param authTime when the user authenticated, epoch seconds
      * @param nonce the authorization request's nonce, or null
      */
-    public String idToken(ClientRecord client, String userId, long authTime, String nonce, MintedAccessToken access) {
+    public String idToken(ClientRecord client, String userId, long authTime, String nonce, MintedAccessToken access,
+            UserClaims user, Collection<String> scopes) {
         long now = clock.instant().getEpochSecond();
+        Map<String, Object> claims = client.idTokenScopeClaims() ? user.releasedTo(userId, Set.copyOf(scopes)) : Map.of();
         return signer.sign(new IdToken(config.issuer(), userId, client.clientId(), now, now + access.lifetimeSeconds(),
-                authTime, nonce, IdToken.accessTokenHash(access.jwt()), client.signingAlgorithm()));
+                authTime, nonce, IdToken.accessTokenHash(access.jwt()), claims, client.signingAlgorithm()));
     }
 }

@@ -26,6 +26,7 @@ import io.keyfair.common.events.SecurityEvents.Initiator;
 import io.keyfair.common.scope.SpaceDelimited;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.token.RevocationList;
+import io.keyfair.common.user.UserClaims;
 import io.keyfair.token.limit.AbuseRules;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -120,21 +121,28 @@ public class RefreshTokens {
         }
     }
 
-    /** Starts a family for a grant; fails with invalid_grant when the user no longer exists. */
-    public Uni<Issued> startFamily(String grantId, String clientId, String userId, List<String> scopes, long authTime) {
+    /** A family just started, and its user's claims as read in the same statement. */
+    public record Started(Issued issued, UserClaims user) {
+    }
+
+    /**
+     * Starts a family for a grant and reads its user's claims (for the ID token) in the same
+     * statement; fails with invalid_grant when the user no longer exists.
+     */
+    public Uni<Started> startFamily(String grantId, String clientId, String userId, List<String> scopes, long authTime) {
         String familyId = UUID.randomUUID().toString();
         String token = Secrets.newSecret();
-        // one statement: the family (only while its user exists) and its first token
+        // one statement: the family (only while its user exists), its first token, the user's claims
         return pool.preparedQuery("""
                 with family as (
                     insert into refresh_families (id, grant_id, client_id, user_id, scope, auth_time, expires_at)
                     select $1::uuid, $2, $3, u.id, $5, $6, now() + make_interval(secs => $7)
                       from users u where u.id = $4::uuid
-                    returning id, created_at, expires_at),
+                    returning id, user_id, created_at, expires_at),
                      first as (insert into refresh_tokens (token_hash, family_id) select $8, id from family)
-                select (extract(epoch from created_at) * 1000)::bigint as created_ms,
-                       extract(epoch from expires_at)::bigint as expires_at
-                  from family""")
+                select (extract(epoch from f.created_at) * 1000)::bigint as created_ms,
+                       extract(epoch from f.expires_at)::bigint as expires_at, %s
+                  from family f join users u on u.id = f.user_id""".formatted(UserClaims.COLUMNS))
                 .execute(Tuple.tuple().addValue(familyId).addValue(grantId).addValue(clientId).addValue(userId)
                         .addValue(String.join(" ", scopes)).addValue(authTime).addValue((double) ttl.toSeconds())
                         .addValue(hash(token)))
@@ -145,7 +153,7 @@ public class RefreshTokens {
                     Row row = rows.iterator().next();
                     RefreshFamily family = new RefreshFamily(familyId, grantId, clientId, userId, scopes, authTime,
                             row.getLong("created_ms"), row.getLong("expires_at"));
-                    return new Issued(family, token);
+                    return new Started(new Issued(family, token), UserClaims.of(row));
                 });
     }
 

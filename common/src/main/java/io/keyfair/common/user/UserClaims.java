@@ -1,4 +1,4 @@
-package io.keyfair.userinfo;
+package io.keyfair.common.user;
 
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.vertx.mutiny.sqlclient.Row;
+
 /**
- * What userinfo may tell about a user (a row of `users`), and which of it each scope releases
- * (CONTRACT.md, "UserInfo"; OpenID Connect Core §5.4).
+ * What userinfo and ID tokens may tell about a user (a row of `users`), and which of it each
+ * scope releases (CONTRACT.md, "UserInfo"; OpenID Connect Core §5.4). The one place that decides
+ * it, so an ID token and userinfo always say the same.
  *
  * @param updatedAt epoch seconds
  * @param roles in the order stored, possibly empty
@@ -28,6 +31,22 @@ public record UserClaims(
     public static final String EMAIL = "email";
     public static final String SELLER = "seller";
     public static final String ROLES = "roles";
+
+    /** The columns of `users` that {@link #of(Row)} reads, for a select list. */
+    public static final String COLUMNS = "username, email, email_verified, name, seller_verified, seller_since, roles, updated_at";
+
+    /** The claims of a row that has {@link #COLUMNS}. */
+    public static UserClaims of(Row row) {
+        return new UserClaims(
+                row.getString("username"),
+                row.getString("email"),
+                row.getBoolean("email_verified"),
+                row.getString("name"),
+                row.getBoolean("seller_verified"),
+                row.getLocalDate("seller_since"),
+                roles(row.getString("roles")),
+                row.getOffsetDateTime("updated_at").toEpochSecond());
+    }
 
     /**
      * The claims the granted scopes release, always with `sub`. A claim without a value is left
@@ -56,6 +75,11 @@ public record UserClaims(
             claims.put("roles", roles);
         }
         return claims;
+    }
+
+    /** The `roles` column is space separated (V1__schema.sql). */
+    private static List<String> roles(String column) {
+        return column == null || column.isBlank() ? List.of() : List.of(column.trim().split(" +"));
     }
 
     private static void putPresent(Map<String, Object> claims, String name, Object value) {
