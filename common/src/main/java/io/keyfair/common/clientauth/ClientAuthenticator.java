@@ -1,4 +1,4 @@
-package io.keyfair.token.clientauth;
+package io.keyfair.common.clientauth;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,7 @@ import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.client.ClientDirectory;
 import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.error.OAuthException;
-import io.keyfair.token.clientauth.ClientAuthThrottle.Counted;
+import io.keyfair.common.clientauth.ClientAuthThrottle.Counted;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -24,7 +24,7 @@ import io.smallrye.mutiny.Uni;
  * failures touch Redis: a client presenting its right credentials is never slowed by the throttle
  * (its secret is 256 random bits, so a right guess is not a risk the throttle has to stop), which
  * keeps the token endpoint free of a Redis round trip (request limits count in memory,
- * `limit/RequestLimits`). The client is told only
+ * token-service's `limit/RequestLimits`). The client is told only
  * "Client authentication failed"; the precise reason is the exception's private detail and the
  * audit event's `reason`, and is audited once per window (its first failure and the moment the
  * throttle trips), so wrong secrets cannot fill the audit table.
