@@ -18,6 +18,8 @@ import io.keyfair.common.secret.Secrets;
  * @param postLogoutRedirectUris where `/logout` may send the user afterwards (RP-Initiated Logout §3.1)
  * @param rateLimits the admin's per-minute request limits for this client (`rate_limits`); a null
  *        member means the configured default
+ * @param jwks a `private_key_jwt` client's public keys as a JWK set (JSON), or null
+ * @param jwksUri where a `private_key_jwt` client publishes its public keys instead, or null
  * @param secrets the SHA-256 of every secret that may still authenticate the client
  */
 public record ClientRecord(
@@ -42,6 +44,8 @@ public record ClientRecord(
         String reason,
         List<String> postLogoutRedirectUris,
         RateLimits rateLimits,
+        String jwks,
+        String jwksUri,
         List<Secret> secrets) {
 
     /**
