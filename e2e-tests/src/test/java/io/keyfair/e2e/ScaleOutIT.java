@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +27,14 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 
 import io.keyfair.e2e.Fixtures.Client;
 import io.restassured.response.Response;
@@ -146,6 +156,33 @@ class ScaleOutIT {
             refresh(SECOND, c, successor).then().statusCode(200);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aClientAssertionSpentOnOneInstanceIsRefusedByTheOther() throws Exception {
+        // RFC 7523 §3: a jti is used once, whichever replica sees it first
+        RSAKey key = new RSAKeyGenerator(2048).keyID("e2e-1").generate();
+        Map<String, Object> metadata = Fixtures.machineMetadata();
+        metadata.put("token_endpoint_auth_method", "private_key_jwt");
+        metadata.put("jwks", Map.of("keys", List.of(key.toPublicJWK().toJSONObject())));
+        Client c = Fixtures.approved(metadata);
+        SignedJWT assertion = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+                new JWTClaimsSet.Builder().issuer(c.id()).subject(c.id()).audience(Stack.ISSUER)
+                        .expirationTime(new Date(System.currentTimeMillis() + 60_000)).jwtID(UUID.randomUUID().toString())
+                        .build());
+        assertion.sign(new RSASSASigner(key));
+        for (String instance : List.of(FIRST, SECOND)) {
+            Response r = given().baseUri(instance).contentType("application/x-www-form-urlencoded")
+                    .formParam("grant_type", "client_credentials")
+                    .formParam("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+                    .formParam("client_assertion", assertion.serialize())
+                    .post("/oauth/token");
+            if (instance.equals(FIRST)) {
+                r.then().statusCode(200);
+            } else {
+                r.then().statusCode(401).body("error", equalTo("invalid_client"));
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keyfair.common.scope.SpaceDelimited;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -39,7 +40,9 @@ public record ClientMetadata(
         @JsonProperty("post_logout_redirect_uris") List<String> postLogoutRedirectUris,
         @JsonProperty("rate_limits") RateLimits rateLimits,
         @JsonProperty("allowed_cors_origins") List<String> allowedCorsOrigins,
-        @JsonProperty("id_token_scope_claims") boolean idTokenScopeClaims) {
+        @JsonProperty("id_token_scope_claims") boolean idTokenScopeClaims,
+        @JsonProperty("jwks") ObjectNode jwks,
+        @JsonProperty("jwks_uri") String jwksUri) {
 
     /**
      * An admin's request limits for the client, per minute (CONTRACT "Errors, limits, bad
@@ -53,6 +56,7 @@ public record ClientMetadata(
     }
 
     public static final String AUTH_NONE = "none";
+    public static final String AUTH_PRIVATE_KEY_JWT = "private_key_jwt";
     public static final String APP_DEDICATED = "dedicated";
     public static final String APP_THIRD_PARTY = "third_party";
 
@@ -66,6 +70,12 @@ public record ClientMetadata(
     @JsonIgnore
     public boolean confidential() {
         return !AUTH_NONE.equals(tokenEndpointAuthMethod);
+    }
+
+    /** Whether the client authenticates with a secret: confidential, and not by its keys. */
+    @JsonIgnore
+    public boolean usesSecret() {
+        return confidential() && !AUTH_PRIVATE_KEY_JWT.equals(tokenEndpointAuthMethod);
     }
 
     /** A dedicated app, built by a user for their own account. */

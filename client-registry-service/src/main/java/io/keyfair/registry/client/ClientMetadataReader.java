@@ -30,7 +30,8 @@ public final class ClientMetadataReader {
     public static final String CLIENT_CREDENTIALS = "client_credentials";
 
     static final Set<String> GRANT_TYPES = Set.of(AUTHORIZATION_CODE, REFRESH_TOKEN, CLIENT_CREDENTIALS);
-    static final Set<String> AUTH_METHODS = Set.of("client_secret_basic", "client_secret_post", ClientMetadata.AUTH_NONE);
+    static final Set<String> AUTH_METHODS = Set.of("client_secret_basic", "client_secret_post", ClientMetadata.AUTH_NONE,
+            ClientMetadata.AUTH_PRIVATE_KEY_JWT);
     static final Set<String> SIGNING_ALGORITHMS = Set.of("RS256", "ES256");
     static final Set<String> APP_TYPES = Set.of(ClientMetadata.APP_THIRD_PARTY, ClientMetadata.APP_DEDICATED);
     /** RFC 6749 §3.3 scope-token. */
@@ -104,6 +105,21 @@ public final class ClientMetadataReader {
             throw METADATA.apply("frame_ancestors is only allowed for a trusted client");
         }
 
+        ObjectNode jwks = json.json().get("jwks") == null || json.json().get("jwks").isNull() ? null
+                : ClientKeys.check(json.json().get("jwks"), METADATA);
+        String jwksUri = webUri(json, "jwks_uri");
+        // RFC 7591 §2: jwks and jwks_uri MUST NOT both be present; RFC 7523 needs one of them
+        if (jwks != null && jwksUri != null) {
+            throw METADATA.apply("Give jwks or jwks_uri, not both");
+        }
+        boolean privateKeyJwt = ClientMetadata.AUTH_PRIVATE_KEY_JWT.equals(authMethod);
+        if (privateKeyJwt && jwks == null && jwksUri == null) {
+            throw METADATA.apply("private_key_jwt needs the client's public keys in jwks or jwks_uri");
+        }
+        if (!privateKeyJwt && (jwks != null || jwksUri != null)) {
+            throw METADATA.apply("jwks and jwks_uri are only used with token_endpoint_auth_method private_key_jwt");
+        }
+
         String reason = json.string("reason");
         if (reason != null && reason.length() > MAX_REASON) {
             throw METADATA.apply("reason must be at most " + MAX_REASON + " characters");
@@ -131,7 +147,9 @@ public final class ClientMetadataReader {
                 postLogoutRedirectUris,
                 rateLimits(json.json().get("rate_limits")),
                 corsOrigins(json.strings("allowed_cors_origins")),
-                orDefault(json.bool("id_token_scope_claims"), true));
+                orDefault(json.bool("id_token_scope_claims"), true),
+                jwks,
+                jwksUri);
     }
 
     /**

@@ -41,7 +41,8 @@ public class ClientRegistrar {
      */
     public Uni<RegisteredClient> register(ClientMetadata metadata, ClientStatus status, String auditType, String actor) {
         String clientId = Secrets.newClientId();
-        String secret = metadata.confidential() ? Secrets.newSecret() : null;
+        // a private_key_jwt client proves itself with its keys (RFC 7523) and has no secret
+        String secret = metadata.usesSecret() ? Secrets.newSecret() : null;
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         byte[] secretHash = secret == null ? null : Secrets.sha256(secret);
         // an events_uri is a push stream from the start, committed with the client

@@ -9,6 +9,10 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.keyfair.common.client.ClientStatus;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.scope.SpaceDelimited;
@@ -36,26 +40,33 @@ public class Clients {
      */
     private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9_-]{1,32}$");
 
-    /** The id and the metadata, in the order of {@link #metadata}'s $1 … $24. */
-    private static final String METADATA_COLUMNS = """
-            client_id, client_name, logo_uri, redirect_uris, tos_uri, policy_uri, grant_types, scope,
-            token_endpoint_auth_method, events_uri, refresh_grace_seconds, introspection_allowed,
-            id_token_signed_response_alg, app_type, owner_user_id, trusted, frame_ancestors, access_token_ttl,
-            reason, post_logout_redirect_uris, rate_limit_client_credentials, rate_limit_other, allowed_cors_origins,
-            id_token_scope_claims""";
+    /** The id and the metadata columns, in the order of {@link #metadata}'s values ($1 is the id). */
+    private static final List<String> METADATA_COLUMN_LIST = List.of(
+            "client_id", "client_name", "logo_uri", "redirect_uris", "tos_uri", "policy_uri", "grant_types", "scope",
+            "token_endpoint_auth_method", "events_uri", "refresh_grace_seconds", "introspection_allowed",
+            "id_token_signed_response_alg", "app_type", "owner_user_id", "trusted", "frame_ancestors", "access_token_ttl",
+            "reason", "post_logout_redirect_uris", "rate_limit_client_credentials", "rate_limit_other",
+            "allowed_cors_origins", "id_token_scope_claims", "jwks", "jwks_uri");
+
+    private static final String METADATA_COLUMNS = String.join(", ", METADATA_COLUMN_LIST);
+
+    /** How many values {@link #metadata} binds: the id and the metadata. */
+    private static final int METADATA_VALUES = METADATA_COLUMN_LIST.size();
 
     private static final String COLUMNS = METADATA_COLUMNS + ", status, status_reason, suspended_by, suspended_reason, created_at, updated_at";
 
-    /** $1 the client id; $2 … $24 the metadata. */
-    private static final String METADATA = """
-            client_name = $2, logo_uri = $3, redirect_uris = $4, tos_uri = $5, policy_uri = $6, grant_types = $7,
-            scope = $8, token_endpoint_auth_method = $9, events_uri = $10, refresh_grace_seconds = $11,
-            introspection_allowed = $12, id_token_signed_response_alg = $13, app_type = $14, owner_user_id = $15,
-            trusted = $16, frame_ancestors = $17, access_token_ttl = $18, reason = $19, post_logout_redirect_uris = $20,
-            rate_limit_client_credentials = $21, rate_limit_other = $22, allowed_cors_origins = $23,
-            id_token_scope_claims = $24""";
+    /** `column = $n` for every metadata column ($1, the id, is the row's key). */
+    private static final String METADATA = java.util.stream.IntStream.range(1, METADATA_VALUES)
+            .mapToObj(i -> METADATA_COLUMN_LIST.get(i) + " = $" + (i + 1))
+            .collect(java.util.stream.Collectors.joining(", "));
+
+    /** $1 … $n of the metadata, then the status ($n+1) and the time (created and updated, $n+2). */
+    private static final String INSERT_VALUES = java.util.stream.IntStream.rangeClosed(1, METADATA_VALUES + 2)
+            .mapToObj(i -> "$" + i).collect(java.util.stream.Collectors.joining(", ")) + ", $" + (METADATA_VALUES + 2);
 
     private static final String FIND = "select " + COLUMNS + " from clients where client_id = $1";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Pool pool;
 
@@ -106,8 +117,7 @@ public class Clients {
             byte[] secretHash, Instant now) {
         Tuple args = metadata(clientId, metadata).addValue(status.value()).addValue(time(now));
         return tx.preparedQuery("insert into clients (" + METADATA_COLUMNS + ", status, created_at, updated_at) values ("
-                        + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $26)"
-                        + " returning " + COLUMNS)
+                        + INSERT_VALUES + ") returning " + COLUMNS)
                 .execute(args)
                 .call(() -> secretHash == null ? Uni.createFrom().voidItem() : addSecret(tx, clientId, secretHash, now))
                 .map(Clients::stored);
@@ -115,7 +125,7 @@ public class Clients {
 
     /** Replaces the metadata of a client read by {@link #requireForUpdate}. */
     public Uni<ClientView> updateMetadata(SqlConnection tx, ClientView client, ClientMetadata metadata, Instant now) {
-        return tx.preparedQuery("update clients set " + METADATA + ", updated_at = $25 where client_id = $1 returning " + COLUMNS)
+        return tx.preparedQuery("update clients set " + METADATA + ", updated_at = $" + (METADATA_VALUES + 1) + " where client_id = $1 returning " + COLUMNS)
                 .execute(metadata(client.clientId(), metadata).addValue(time(now)))
                 .map(Clients::stored);
     }
@@ -165,7 +175,7 @@ public class Clients {
                 .replaceWithVoid();
     }
 
-    /** $1 … $24: the id and the metadata; no value holds a space, so lists join with one. */
+    /** $1 … $n: the id and the metadata, as {@link #METADATA_COLUMN_LIST} orders them; no value holds a space, so lists join with one. */
     private static Tuple metadata(String clientId, ClientMetadata m) {
         return Tuple.tuple()
                 .addValue(clientId)
@@ -191,7 +201,9 @@ public class Clients {
                 .addValue(m.rateLimits() == null ? null : m.rateLimits().clientCredentials())
                 .addValue(m.rateLimits() == null ? null : m.rateLimits().other())
                 .addValue(String.join(" ", m.allowedCorsOrigins()))
-                .addValue(m.idTokenScopeClaims());
+                .addValue(m.idTokenScopeClaims())
+                .addValue(m.jwks() == null ? null : m.jwks().toString())
+                .addValue(m.jwksUri());
     }
 
     /** The row a write returned: the client as it is now stored. */
@@ -208,7 +220,8 @@ public class Clients {
                 r.getBoolean("trusted"), list(r.getString("frame_ancestors")), r.getInteger("access_token_ttl"),
                 r.getString("reason"), list(r.getString("post_logout_redirect_uris")),
                 rateLimits(r.getInteger("rate_limit_client_credentials"), r.getInteger("rate_limit_other")),
-                list(r.getString("allowed_cors_origins")), r.getBoolean("id_token_scope_claims"));
+                list(r.getString("allowed_cors_origins")), r.getBoolean("id_token_scope_claims"),
+                jwks(r.getString("jwks")), r.getString("jwks_uri"));
         String status = r.getString("status");
         boolean suspended = ClientStatus.SUSPENDED.value().equals(status);
         return new ClientView(r.getString("client_id"), metadata, status, r.getString("status_reason"),
@@ -218,6 +231,17 @@ public class Clients {
 
     private static ClientMetadata.RateLimits rateLimits(Integer clientCredentials, Integer other) {
         return clientCredentials == null && other == null ? null : new ClientMetadata.RateLimits(clientCredentials, other);
+    }
+
+    private static ObjectNode jwks(String stored) {
+        if (stored == null) {
+            return null;
+        }
+        try {
+            return (ObjectNode) JSON.readTree(stored);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored jwks is not JSON", e);
+        }
     }
 
     private static List<String> list(String spaceSeparated) {

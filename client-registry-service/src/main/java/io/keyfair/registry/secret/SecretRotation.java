@@ -65,6 +65,9 @@ public class SecretRotation {
                             if (!client.metadata().confidential()) {
                                 throw OAuthException.invalidRequest("A public client has no secret to rotate");
                             }
+                            if (!client.metadata().usesSecret()) {
+                                throw OAuthException.invalidRequest("A private_key_jwt client has no secret to rotate: it rotates its keys");
+                            }
                         })
                         .call(() -> clients.rotateSecret(tx, id, Secrets.sha256(secret), previousExpiresAt, now)))
                 .call(() -> events.changed("client.secret_rotated", id, actor, Map.of("previous_secret_ttl", previousTtl)))

@@ -257,6 +257,30 @@ class ClientRegistrationTest {
                 .then().statusCode(400).body("error", equalTo("invalid_request"));
     }
 
+    /** A confidential client that authenticates with its key (RFC 7523). */
+    static Map<String, Object> keyClient() {
+        return Registrations.with(Registrations.with(Registrations.confidential(), "token_endpoint_auth_method", "private_key_jwt"),
+                "jwks", Map.of("keys", List.of(ClientKeysFixture.RSA.toPublicJWK().toJSONObject())));
+    }
+
+    @Test
+    void aPrivateKeyJwtClientIsRegisteredWithItsKeysAndWithoutASecret() {
+        String admin = TestTokens.admin().sign(signer);
+        var created = given().auth().oauth2(admin).contentType(ContentType.JSON).body(keyClient())
+                .when().post("/admin/clients")
+                .then().statusCode(201)
+                .body("token_endpoint_auth_method", equalTo("private_key_jwt"))
+                .body("$", not(hasKey("client_secret")))
+                .body("jwks.keys[0].kid", equalTo(ClientKeysFixture.RSA.getKeyID()))
+                .body("jwks.keys[0]", not(hasKey("d")))
+                .extract();
+        String id = created.path("client_id");
+        given().auth().oauth2(admin).when().get("/admin/clients/" + id)
+                .then().statusCode(200).body("jwks.keys[0].n", equalTo(ClientKeysFixture.RSA.getModulus().toString()));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body("{}").when().post("/admin/clients/" + id + "/secret")
+                .then().statusCode(400).body("error", equalTo("invalid_request"));
+    }
+
     /** Each case is a fresh, uniquely named client, so "nothing is stored" is checked per case. */
     static Stream<Arguments> invalidMetadata() {
         return Stream.of(
@@ -282,7 +306,16 @@ class ClientRegistrationTest {
                 Arguments.of("no grant at all", Registrations.with(Registrations.confidential(), "grant_types", List.of()), "invalid_client_metadata"),
                 Arguments.of("the token response type", Registrations.with(Registrations.confidential(), "response_types", List.of("token")), "invalid_client_metadata"),
                 Arguments.of("client_credentials for a public client", Registrations.with(Registrations.with(Registrations.machine(), "token_endpoint_auth_method", "none"), "grant_types", List.of("client_credentials")), "invalid_client_metadata"),
-                Arguments.of("an unknown auth method", Registrations.with(Registrations.confidential(), "token_endpoint_auth_method", "private_key_jwt"), "invalid_client_metadata"),
+                Arguments.of("an unknown auth method", Registrations.with(Registrations.confidential(), "token_endpoint_auth_method", "tls_client_auth"), "invalid_client_metadata"),
+                // private_key_jwt keys (RFC 7591 §2, RFC 7523)
+                Arguments.of("private_key_jwt without keys", Registrations.with(Registrations.confidential(), "token_endpoint_auth_method", "private_key_jwt"), "invalid_client_metadata"),
+                Arguments.of("a private key in jwks", Registrations.with(keyClient(), "jwks", Map.of("keys", List.of(ClientKeysFixture.RSA.toJSONObject()))), "invalid_client_metadata"),
+                Arguments.of("a 1024-bit RSA key in jwks", Registrations.with(keyClient(), "jwks", Map.of("keys", List.of(ClientKeysFixture.SMALL_RSA.toPublicJWK().toJSONObject()))), "invalid_client_metadata"),
+                Arguments.of("an encryption key in jwks", Registrations.with(keyClient(), "jwks", Map.of("keys", List.of(ClientKeysFixture.ENCRYPTION.toPublicJWK().toJSONObject()))), "invalid_client_metadata"),
+                Arguments.of("jwks that is not a JWK set", Registrations.with(keyClient(), "jwks", Map.of("keys", "none")), "invalid_client_metadata"),
+                Arguments.of("both jwks and jwks_uri", Registrations.with(keyClient(), "jwks_uri", "https://app.example.com/jwks"), "invalid_client_metadata"),
+                Arguments.of("a jwks_uri over plain http", Registrations.with(Registrations.with(keyClient(), "jwks", null), "jwks_uri", "http://app.example.com/jwks"), "invalid_client_metadata"),
+                Arguments.of("jwks for a client with a secret", Registrations.with(keyClient(), "token_endpoint_auth_method", "client_secret_basic"), "invalid_client_metadata"),
                 // scopes
                 Arguments.of("an unknown scope", Registrations.with(Registrations.confidential(), "scope", "openid no_such_scope"), "invalid_client_metadata"),
                 Arguments.of("the admin scope without client_credentials", Registrations.with(Registrations.confidential(), "scope", "openid admin"), "invalid_client_metadata"),

@@ -55,6 +55,7 @@ public class ClientDirectory {
                    c.refresh_grace_seconds, c.trusted, c.frame_ancestors, c.app_type, c.owner_user_id::text as owner,
                    c.logo_uri, c.tos_uri, c.policy_uri, c.reason, c.post_logout_redirect_uris, c.rate_limit_client_credentials, c.rate_limit_other,
                    c.allowed_cors_origins, c.id_token_scope_claims,
+                   c.jwks, c.jwks_uri,
                    s.secret_hash, s.expires_at
               from clients c left join client_secrets s on s.client_id = c.client_id
              where c.client_id = $1""";
@@ -266,6 +267,8 @@ public class ClientDirectory {
                 rateLimits(first.getInteger("rate_limit_client_credentials"), first.getInteger("rate_limit_other")),
                 Set.copyOf(SpaceDelimited.parse(first.getString("allowed_cors_origins"))),
                 first.getBoolean("id_token_scope_claims"),
+                first.getString("jwks"),
+                first.getString("jwks_uri"),
                 List.copyOf(secrets)));
     }
 

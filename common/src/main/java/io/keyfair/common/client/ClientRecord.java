@@ -21,6 +21,8 @@ import io.keyfair.common.secret.Secrets;
  * @param allowedCorsOrigins the exact origins (`scheme://host[:port]`) whose pages may call token,
  *        revoke, introspect and userinfo from a browser (CORS)
  * @param idTokenScopeClaims whether its ID tokens carry the claims of the granted scopes
+ * @param jwks a `private_key_jwt` client's public keys as a JWK set (JSON), or null
+ * @param jwksUri where a `private_key_jwt` client publishes its public keys instead, or null
  * @param secrets the SHA-256 of every secret that may still authenticate the client
  */
 public record ClientRecord(
@@ -47,6 +49,8 @@ public record ClientRecord(
         RateLimits rateLimits,
         Set<String> allowedCorsOrigins,
         boolean idTokenScopeClaims,
+        String jwks,
+        String jwksUri,
         List<Secret> secrets) {
 
     /**

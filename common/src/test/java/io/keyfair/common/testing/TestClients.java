@@ -52,6 +52,8 @@ public final class TestClients {
     private Integer rateLimitOther;
     private String allowedCorsOrigins = "";
     private boolean idTokenScopeClaims = true;
+    private String jwks;
+    private String jwksUri;
 
     private TestClients(String grantTypes, String scope) {
         this.grantTypes = grantTypes;
@@ -173,6 +175,20 @@ public final class TestClients {
         return this;
     }
 
+    /** A `private_key_jwt` client with these public keys (a JWK set as JSON). */
+    public TestClients privateKeyJwt(String publicJwks) {
+        this.authMethod = "private_key_jwt";
+        this.jwks = publicJwks;
+        return this;
+    }
+
+    /** A `private_key_jwt` client that publishes its keys at this URL. */
+    public TestClients privateKeyJwtAt(String uri) {
+        this.authMethod = "private_key_jwt";
+        this.jwksUri = uri;
+        return this;
+    }
+
     /** Inserts the client and, unless it authenticates without one, a secret. */
     public Created create(Pool pool) {
         String id = Secrets.newClientId();
@@ -200,15 +216,16 @@ public final class TestClients {
                                      grant_types, scope, token_endpoint_auth_method, id_token_signed_response_alg, access_token_ttl,
                                      refresh_grace_seconds, introspection_allowed, app_type, owner_user_id, trusted, frame_ancestors,
                                      reason, status, rate_limit_client_credentials, rate_limit_other, allowed_cors_origins,
-                                     id_token_scope_claims)
+                                     id_token_scope_claims, jwks, jwks_uri)
                 values ($1, $2, $3, 'https://app.example/tos', 'https://app.example/privacy', $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                        $13, $14::uuid, $15, $16, $17, $18, $19, $20, $21, $22)""" + onConflict)
+                        $13, $14::uuid, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)""" + onConflict)
                 .execute(Tuple.tuple().addValue(id).addValue(clientName).addValue(logoUri).addValue(redirectUris)
                         .addValue(postLogoutRedirectUris).addValue(grantTypes).addValue(scope).addValue(authMethod)
                         .addValue(algorithm).addValue(accessTokenTtl).addValue(refreshGraceSeconds).addValue(introspectionAllowed)
                         .addValue(appType).addValue(owner).addValue(trusted).addValue(frameAncestors).addValue(reason)
                         .addValue(status).addValue(rateLimitClientCredentials).addValue(rateLimitOther)
-                        .addValue(allowedCorsOrigins).addValue(idTokenScopeClaims))
+                        .addValue(allowedCorsOrigins).addValue(idTokenScopeClaims)
+                        .addValue(jwks).addValue(jwksUri))
                 .await().atMost(WAIT);
     }
 

@@ -9,6 +9,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.nimbusds.jose.JWSAlgorithm;
+
+import io.keyfair.common.clientauth.ClientAssertions;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.scope.ScopeCatalog;
 import io.smallrye.mutiny.Uni;
@@ -39,9 +42,14 @@ public class DiscoveryEndpoint {
         m.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
         m.put("subject_types_supported", List.of("public"));
         m.put("id_token_signing_alg_values_supported", List.of("RS256", "ES256"));
-        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
-        m.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
-        m.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        List<String> assertionAlgs = ClientAssertions.ALGORITHMS.stream().map(JWSAlgorithm::getName).toList();
+        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none", "private_key_jwt"));
+        // RFC 8414 §2: required with private_key_jwt
+        m.put("token_endpoint_auth_signing_alg_values_supported", assertionAlgs);
+        m.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none", "private_key_jwt"));
+        m.put("revocation_endpoint_auth_signing_alg_values_supported", assertionAlgs);
+        m.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
+        m.put("introspection_endpoint_auth_signing_alg_values_supported", assertionAlgs);
         m.put("code_challenge_methods_supported", List.of("S256"));
         m.put("prompt_values_supported", List.of("none", "login", "consent"));
         m.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",

@@ -1,7 +1,7 @@
 package io.keyfair.token.grant;
 
-import io.keyfair.token.clientauth.AuthenticatedClient;
-import io.keyfair.token.clientauth.ClientRequest;
+import io.keyfair.common.clientauth.AuthenticatedClient;
+import io.keyfair.common.clientauth.ClientRequest;
 import io.smallrye.mutiny.Uni;
 
 /**

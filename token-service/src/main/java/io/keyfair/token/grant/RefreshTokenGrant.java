@@ -7,8 +7,8 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.keyfair.common.error.OAuthException;
-import io.keyfair.token.clientauth.AuthenticatedClient;
-import io.keyfair.token.clientauth.ClientRequest;
+import io.keyfair.common.clientauth.AuthenticatedClient;
+import io.keyfair.common.clientauth.ClientRequest;
 import io.keyfair.token.mint.TokenMinter;
 import io.keyfair.token.refresh.RefreshTokens;
 import io.smallrye.mutiny.Uni;

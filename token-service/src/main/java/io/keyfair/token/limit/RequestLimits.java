@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.redis.RedisKeys;
-import io.keyfair.token.clientauth.AuthenticatedClient;
+import io.keyfair.common.clientauth.AuthenticatedClient;
 import io.keyfair.token.limit.LimitCounter.Kind;
 import io.keyfair.token.limit.LimitCounter.Window;
 import io.micrometer.core.instrument.Counter;
@@ -27,7 +27,7 @@ import io.vertx.mutiny.core.Vertx;
 /**
  * Request limits per client and minute at the token, revocation and introspection endpoints,
  * applied after the client authenticated (CONTRACT "Errors, limits, bad input"), so failed
- * authentication (throttled by `clientauth/ClientAuthThrottle`) never counts.
+ * authentication (throttled by common's `clientauth/ClientAuthThrottle`) never counts.
  * `client_credentials` token requests count against one limit, every other request against the
  * other; a client's `rate_limits` replace the configured defaults. Over the limit: 429
  * `rate_limited` with `Retry-After` until the minute ends.

@@ -149,10 +149,10 @@ class ClientAuthenticationTest {
     }
 
     @Test
-    void privateKeyJwtClientGetsInvalidClientUntilAssertionsAreSupported() {
-        Created client = TestClients.confidential().authMethod("private_key_jwt").create(pool);
+    void privateKeyJwtClientCannotAuthenticateWithASecret() {
+        Created client = TestClients.confidential().privateKeyJwt("{\"keys\":[]}").create(pool);
         assertAuthenticationFailed(basic("203.0.113.25", client.clientId(), Secrets.newSecret()).post("/oauth/token"), true);
-        assertEquals("auth_method_unsupported", awaitAuditedReason(client.clientId(), "203.0.113.25"));
+        assertEquals("auth_method_mismatch", awaitAuditedReason(client.clientId(), "203.0.113.25"));
     }
 
     @Test

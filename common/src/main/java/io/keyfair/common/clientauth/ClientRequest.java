@@ -1,4 +1,4 @@
-package io.keyfair.token.clientauth;
+package io.keyfair.common.clientauth;
 
 import java.util.List;
 import java.util.Map;
