@@ -37,7 +37,8 @@ public record ClientMetadata(
         @JsonProperty("access_token_ttl") Integer accessTokenTtl,
         @JsonProperty("reason") String reason,
         @JsonProperty("post_logout_redirect_uris") List<String> postLogoutRedirectUris,
-        @JsonProperty("rate_limits") RateLimits rateLimits) {
+        @JsonProperty("rate_limits") RateLimits rateLimits,
+        @JsonProperty("require_pushed_authorization_requests") boolean requirePushedAuthorizationRequests) {
 
     /**
      * An admin's request limits for the client, per minute (CONTRACT "Errors, limits, bad

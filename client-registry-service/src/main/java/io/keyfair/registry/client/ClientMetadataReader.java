@@ -127,7 +127,9 @@ public final class ClientMetadataReader {
                 json.integer("access_token_ttl", 1, 86_400),
                 reason,
                 postLogoutRedirectUris,
-                rateLimits(json.json().get("rate_limits")));
+                rateLimits(json.json().get("rate_limits")),
+                // RFC 9126 §6
+                orDefault(json.bool("require_pushed_authorization_requests"), false));
     }
 
     /**

@@ -18,6 +18,8 @@ import io.keyfair.common.secret.Secrets;
  * @param postLogoutRedirectUris where `/logout` may send the user afterwards (RP-Initiated Logout §3.1)
  * @param rateLimits the admin's per-minute request limits for this client (`rate_limits`); a null
  *        member means the configured default
+ * @param requirePushedAuthorizationRequests the client may only authorize with a `request_uri`
+ *        from the PAR endpoint (RFC 9126 §6)
  * @param secrets the SHA-256 of every secret that may still authenticate the client
  */
 public record ClientRecord(
@@ -42,6 +44,7 @@ public record ClientRecord(
         String reason,
         List<String> postLogoutRedirectUris,
         RateLimits rateLimits,
+        boolean requirePushedAuthorizationRequests,
         List<Secret> secrets) {
 
     /**
