@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 
 /**
@@ -33,6 +34,13 @@ public final class AuthorizationParameters {
                 }
             });
         }
+    }
+
+    /** Parameters kept server-side (a pushed authorization request), each given once. */
+    public static AuthorizationParameters of(Map<String, String> parameters) {
+        MultivaluedMap<String, String> source = new MultivaluedHashMap<>();
+        parameters.forEach(source::putSingle);
+        return new AuthorizationParameters(List.of(source));
     }
 
     /** The value, or null when omitted (the first one when repeated). */

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.keyfair.authorize.page.PageException;
 import io.keyfair.common.client.ClientDirectory;
 import io.keyfair.common.client.ClientRecord;
+import io.keyfair.common.error.OAuthError;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.scope.Scope;
 import io.keyfair.common.scope.ScopeCatalog;
@@ -55,46 +56,84 @@ public class AuthorizationRequestValidator {
      */
     public Uni<Target> target(AuthorizationParameters p) {
         // a repeated client_id or redirect_uri leaves the target ambiguous
-        if (p.isRepeated("client_id") || p.isRepeated("redirect_uri")) {
-            return Uni.createFrom().failure(PageException.badRequest(
-                    "The request names its app or its return address more than once."));
-        }
-        String clientId = p.get("client_id");
-        if (clientId == null || clientId.length() > MAX_CLIENT_ID) {
-            return Uni.createFrom().failure(unknownClient());
+        if (p.isRepeated("redirect_uri")) {
+            return Uni.createFrom().failure(repeatedTarget());
         }
         String redirectUri = p.get("redirect_uri");
         if (redirectUri != null && redirectUri.length() > MAX_REDIRECT_URI) {
             return Uni.createFrom().failure(badRedirect());
         }
-        return clients.find(clientId).map(found -> {
-            // only approved clients authorize: pending, rejected and suspended ones look unknown
-            ClientRecord client = found.filter(ClientRecord::isApproved).orElseThrow(AuthorizationRequestValidator::unknownClient);
-            String effective;
-            if (redirectUri == null) {
-                // RFC 6749 §3.1.2.3: optional only when exactly one is registered
-                if (client.redirectUris().size() != 1) {
-                    throw badRedirect();
-                }
-                effective = client.redirectUris().get(0);
-            } else {
-                // exact string comparison (RFC 9700 §2.1)
-                if (!client.redirectUris().contains(redirectUri)) {
-                    throw badRedirect();
-                }
-                effective = redirectUri;
+        return client(p).map(client -> {
+            String effective = effectiveRedirectUri(client, redirectUri);
+            if (effective == null) {
+                throw badRedirect();
             }
             String state = p.get("state");
             return new Target(client, redirectUri, effective, state != null && state.length() <= MAX_STATE ? state : null);
         });
     }
 
-    /** Stage two: everything else; an {@link OAuthException} here is redirected to the target. */
-    public Uni<AuthorizationRequest> request(Target target, AuthorizationParameters p) {
-        return catalog.all().map(scopes -> check(target, p, scopes));
+    /**
+     * The approved client the request names, else the error page: the first check of stage one,
+     * and all of it for a request that names its redirect URI only in a pushed request.
+     */
+    public Uni<ClientRecord> client(AuthorizationParameters p) {
+        if (p.isRepeated("client_id")) {
+            return Uni.createFrom().failure(repeatedTarget());
+        }
+        String clientId = p.get("client_id");
+        if (clientId == null || clientId.length() > MAX_CLIENT_ID) {
+            return Uni.createFrom().failure(unknownClient());
+        }
+        // only approved clients authorize: pending, rejected and suspended ones look unknown
+        return clients.find(clientId)
+                .map(found -> found.filter(ClientRecord::isApproved).orElseThrow(AuthorizationRequestValidator::unknownClient));
     }
 
-    private AuthorizationRequest check(Target target, AuthorizationParameters p, Map<String, Scope> catalog) {
+    /**
+     * Where the response goes: the sent redirect URI when it is registered (exact string
+     * comparison, RFC 9700 §2.1), else, when none was sent, the only registered one (RFC 6749
+     * §3.1.2.3); null when neither.
+     */
+    private static String effectiveRedirectUri(ClientRecord client, String redirectUri) {
+        if (redirectUri == null) {
+            return client.redirectUris().size() == 1 ? client.redirectUris().get(0) : null;
+        }
+        return client.redirectUris().contains(redirectUri) ? redirectUri : null;
+    }
+
+    /**
+     * A pushed authorization request (RFC 9126 §2.1) of an authenticated client, checked as the
+     * authorization endpoint checks it; every failure, the redirect URI's included, is an
+     * {@link OAuthException} for the client's JSON error response (RFC 9126 §2.3).
+     */
+    public Uni<AuthorizationRequest> pushed(ClientRecord client, AuthorizationParameters p) {
+        // RFC 9126 §2.1: "The request_uri authorization request parameter is one exception, and it MUST NOT be provided"
+        if (p.get("request_uri") != null) {
+            throw OAuthException.invalidRequest("request_uri cannot be pushed");
+        }
+        String redirectUri = p.get("redirect_uri");
+        String effective = redirectUri != null && redirectUri.length() > MAX_REDIRECT_URI ? null
+                : effectiveRedirectUri(client, redirectUri);
+        if (effective == null) {
+            throw OAuthException.invalidRequest(redirectUri == null ? "redirect_uri is required: the client registered several"
+                    : "redirect_uri is not registered for the client");
+        }
+        String state = p.get("state");
+        Target target = new Target(client, redirectUri, effective, state != null && state.length() <= MAX_STATE ? state : null);
+        return request(target, p, true);
+    }
+
+    /**
+     * Stage two: everything else; an {@link OAuthException} here is redirected to the target.
+     *
+     * @param pushed the parameters came from a pushed authorization request (RFC 9126)
+     */
+    public Uni<AuthorizationRequest> request(Target target, AuthorizationParameters p, boolean pushed) {
+        return catalog.all().map(scopes -> check(target, p, pushed, scopes));
+    }
+
+    private AuthorizationRequest check(Target target, AuthorizationParameters p, boolean pushed, Map<String, Scope> catalog) {
         ClientRecord client = target.client();
         // RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once"
         String repeated = p.anyRepeated();
@@ -104,8 +143,18 @@ public class AuthorizationRequestValidator {
         if (p.get("state") != null && p.get("state").length() > MAX_STATE) {
             throw OAuthException.invalidRequest("state is too long");
         }
-        if (p.get("request") != null || p.get("request_uri") != null) {
-            throw OAuthException.invalidRequest("Request objects are not supported");
+        // OpenID Connect Core §3.1.2.6: request objects are not supported, by value or by
+        // reference; the only request_uri values are the PAR endpoint's, taken before this stage
+        if (p.get("request") != null) {
+            throw OAuthException.of(OAuthError.REQUEST_NOT_SUPPORTED, "Request objects are not supported");
+        }
+        if (p.get("request_uri") != null) {
+            throw OAuthException.of(OAuthError.REQUEST_URI_NOT_SUPPORTED,
+                    "Only request_uri values from the pushed authorization request endpoint are supported");
+        }
+        // RFC 9126 §6: such a client's requests must come through the PAR endpoint
+        if (!pushed && client.requirePushedAuthorizationRequests()) {
+            throw OAuthException.invalidRequest("This client must push its authorization requests (RFC 9126) and send a request_uri");
         }
         responseType(p.get("response_type"));
         // RFC 6749 §4.1.2.1 unauthorized_client: not registered for the code grant
@@ -139,7 +188,7 @@ public class AuthorizationRequestValidator {
             throw OAuthException.invalidRequest("response_type is required");
         }
         if (!responseType.equals("code")) {
-            throw OAuthException.of(io.keyfair.common.error.OAuthError.UNSUPPORTED_RESPONSE_TYPE,
+            throw OAuthException.of(OAuthError.UNSUPPORTED_RESPONSE_TYPE,
                     "Only response_type=code is supported");
         }
     }
@@ -239,6 +288,10 @@ public class AuthorizationRequestValidator {
     private static String safeName(String s) {
         String cut = s.length() > 64 ? s.substring(0, 64) : s;
         return cut.replaceAll("[^\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]", "?");
+    }
+
+    private static PageException repeatedTarget() {
+        return PageException.badRequest("The request names its app or its return address more than once.");
     }
 
     private static PageException unknownClient() {

@@ -21,10 +21,12 @@ import io.keyfair.authorize.page.Html;
 import io.keyfair.authorize.page.Page;
 import io.keyfair.authorize.page.PageException;
 import io.keyfair.authorize.page.SecurityHeaders;
+import io.keyfair.authorize.par.PushedRequests;
 import io.keyfair.authorize.session.Session;
 import io.keyfair.authorize.session.Sessions;
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.client.ClientRecord;
+import io.keyfair.common.error.OAuthError;
 import io.keyfair.common.error.OAuthException;
 import io.smallrye.mutiny.Uni;
 
@@ -32,6 +34,7 @@ import io.smallrye.mutiny.Uni;
  * The authorization endpoint (RFC 6749 §3.1), `GET` with a query or `POST` with a form body,
  * in fixed stages: the client and its redirect URI (else an error page), the rest of the
  * request (else an error redirect), then {@link AuthorizationFlow}: login, consent, code. A
+ * `request_uri` from the PAR endpoint brings the parameters its client pushed (RFC 9126). A
  * framed request gets its code through a continuation page ({@link FramedContinuations}), which
  * comes back here as `GET ?continue=<id>`.
  */
@@ -46,15 +49,17 @@ public class AuthorizeEndpoint implements Page {
     private final AuthorizationResponses responses;
     private final FramedContinuations continuations;
     private final Sessions sessions;
+    private final PushedRequests pushedRequests;
     private final AuditLog audit;
 
     AuthorizeEndpoint(AuthorizationRequestValidator validator, AuthorizationFlow flow, AuthorizationResponses responses,
-            FramedContinuations continuations, Sessions sessions, AuditLog audit) {
+            FramedContinuations continuations, Sessions sessions, PushedRequests pushedRequests, AuditLog audit) {
         this.validator = validator;
         this.flow = flow;
         this.responses = responses;
         this.continuations = continuations;
         this.sessions = sessions;
+        this.pushedRequests = pushedRequests;
         this.audit = audit;
     }
 
@@ -74,16 +79,53 @@ public class AuthorizeEndpoint implements Page {
         return authorize(new AuthorizationParameters(List.of(uri.getQueryParameters(), form)), headers);
     }
 
-    /** Stage one decides where errors go: until there is a target they are pages (and audited). */
+    /**
+     * A `request_uri` of the PAR endpoint's form stands for the parameters its client pushed;
+     * anything else is an authorization request of its own.
+     */
     private Uni<Response> authorize(AuthorizationParameters params, HttpHeaders headers) {
+        String requestUri = params.get("request_uri");
+        if (PushedRequests.isPushed(requestUri) && !params.isRepeated("request_uri")) {
+            return authorizePushed(params, requestUri, headers);
+        }
+        return authorize(params, false, headers);
+    }
+
+    /** Stage one decides where errors go: until there is a target they are pages (and audited). */
+    private Uni<Response> authorize(AuthorizationParameters params, boolean pushed, HttpHeaders headers) {
         return validator.target(params)
-                .flatMap(target -> respond(target.client(), outcome(target, params, headers)))
+                .flatMap(target -> respond(target.client(), outcome(target, params, pushed, headers)))
+                .onFailure(PageException.class).invoke(e -> auditRejected(params, e));
+    }
+
+    /**
+     * RFC 9126 §4: the front channel names only the client and the `request_uri`; the client must
+     * be good before the request is taken (once: a second use finds nothing), and then the pushed
+     * parameters go through every stage as if the browser had sent them, any other parameter of
+     * the front channel ignored. A `request_uri` that is unknown, expired, used or another
+     * client's is an error for the target the front channel names, or a page when it names none
+     * (the redirect URI was in the pushed request).
+     */
+    private Uni<Response> authorizePushed(AuthorizationParameters front, String requestUri, HttpHeaders headers) {
+        return validator.client(front)
+                .onFailure(PageException.class).invoke(e -> auditRejected(front, e))
+                .flatMap(client -> pushedRequests.take(client.clientId(), requestUri))
+                .flatMap(pushed -> pushed.isPresent()
+                        ? authorize(AuthorizationParameters.of(pushed.get()), true, headers)
+                        : authorize(front, headers, OAuthException.of(OAuthError.INVALID_REQUEST_URI,
+                                "The request_uri is unknown, expired or already used")));
+    }
+
+    /** Stage one, then this error for the target. */
+    private Uni<Response> authorize(AuthorizationParameters params, HttpHeaders headers, OAuthException error) {
+        return validator.target(params)
+                .flatMap(target -> respond(target.client(), Uni.createFrom().item(refused(target, error))))
                 .onFailure(PageException.class).invoke(e -> auditRejected(params, e));
     }
 
     /** Stage two, then the flow; from here on the client's errors are redirected to it. */
-    private Uni<AuthorizationOutcome> outcome(Target target, AuthorizationParameters params, HttpHeaders headers) {
-        return validator.request(target, params)
+    private Uni<AuthorizationOutcome> outcome(Target target, AuthorizationParameters params, boolean pushed, HttpHeaders headers) {
+        return validator.request(target, params, pushed)
                 .flatMap(request -> proceed(new Pending(null, request, target.client()), headers))
                 .onFailure(OAuthException.class).recoverWithItem(e -> refused(target, (OAuthException) e));
     }

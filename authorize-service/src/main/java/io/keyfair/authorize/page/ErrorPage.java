@@ -20,7 +20,7 @@ import io.vertx.core.http.HttpServerRequest;
  * leave failures to it: a {@link PageException} shows its public message with its status (and
  * `Retry-After`), a form body or query this service cannot decode shows a page asking to reload,
  * and anything else that fails a {@link Page} is a generic 500 page with the cause in the log.
- * Failures of any other resource (the users admin API) keep common's JSON errors
+ * Failures of any other resource (the users admin API, the PAR endpoint) keep common's JSON errors
  * ({@link ErrorMappers}).
  */
 @ApplicationScoped
@@ -57,11 +57,11 @@ public class ErrorPage {
      * Ahead of common's mapper of the same exception. A query is checked before any resource is
      * matched, so the path decides: the login, consent, logout and account pages, and the
      * authorization endpoint (a page, not a redirect, when it cannot trust `client_id` or
-     * `redirect_uri`), but not the users admin API.
+     * `redirect_uri`), but not the users admin API or the PAR endpoint, whose callers read JSON.
      */
     @ServerExceptionMapper(priority = Priorities.USER - 1)
     public Uni<Response> malformed(MalformedFormException e, HttpServerRequest request) {
-        if (request.path().startsWith("/admin/")) {
+        if (request.path().startsWith("/admin/") || request.path().startsWith("/oauth/par")) {
             return Uni.createFrom().item(ErrorMappers.render(e.error()));
         }
         LOG.debugf("malformed form or query: %s", e.getMessage());

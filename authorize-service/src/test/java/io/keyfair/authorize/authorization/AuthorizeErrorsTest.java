@@ -264,10 +264,11 @@ class AuthorizeErrorsTest {
         redirectedError(client, params(client, "openid"), "unauthorized_client");
     }
 
+    /** OpenID Connect Core §3.1.2.6 (CONTRACT "Authorization endpoint"). */
     @Test
-    void requestObjectsAreRefused() {
+    void requestObjectsAreRefusedAsRequestNotSupported() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
-        redirectedError(client, params(client, "openid", "request", "eyJhbGciOiJub25lIn0.e30."), "invalid_request");
+        redirectedError(client, params(client, "openid", "request", "eyJhbGciOiJub25lIn0.e30."), "request_not_supported");
     }
 
     @Test

@@ -42,7 +42,8 @@ public record ClientMetadata(
         @JsonProperty("allowed_cors_origins") List<String> allowedCorsOrigins,
         @JsonProperty("id_token_scope_claims") boolean idTokenScopeClaims,
         @JsonProperty("jwks") ObjectNode jwks,
-        @JsonProperty("jwks_uri") String jwksUri) {
+        @JsonProperty("jwks_uri") String jwksUri,
+        @JsonProperty("require_pushed_authorization_requests") boolean requirePushedAuthorizationRequests) {
 
     /**
      * An admin's request limits for the client, per minute (CONTRACT "Errors, limits, bad

@@ -149,7 +149,9 @@ public final class ClientMetadataReader {
                 corsOrigins(json.strings("allowed_cors_origins")),
                 orDefault(json.bool("id_token_scope_claims"), true),
                 jwks,
-                jwksUri);
+                jwksUri,
+                // RFC 9126 §6
+                orDefault(json.bool("require_pushed_authorization_requests"), false));
     }
 
     /**

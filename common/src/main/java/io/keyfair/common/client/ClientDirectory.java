@@ -56,6 +56,7 @@ public class ClientDirectory {
                    c.logo_uri, c.tos_uri, c.policy_uri, c.reason, c.post_logout_redirect_uris, c.rate_limit_client_credentials, c.rate_limit_other,
                    c.allowed_cors_origins, c.id_token_scope_claims,
                    c.jwks, c.jwks_uri,
+                   c.require_pushed_authorization_requests,
                    s.secret_hash, s.expires_at
               from clients c left join client_secrets s on s.client_id = c.client_id
              where c.client_id = $1""";
@@ -269,6 +270,7 @@ public class ClientDirectory {
                 first.getBoolean("id_token_scope_claims"),
                 first.getString("jwks"),
                 first.getString("jwks_uri"),
+                first.getBoolean("require_pushed_authorization_requests"),
                 List.copyOf(secrets)));
     }
 

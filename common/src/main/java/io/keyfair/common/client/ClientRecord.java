@@ -23,6 +23,8 @@ import io.keyfair.common.secret.Secrets;
  * @param idTokenScopeClaims whether its ID tokens carry the claims of the granted scopes
  * @param jwks a `private_key_jwt` client's public keys as a JWK set (JSON), or null
  * @param jwksUri where a `private_key_jwt` client publishes its public keys instead, or null
+ * @param requirePushedAuthorizationRequests the client may only authorize with a `request_uri`
+ *        from the PAR endpoint (RFC 9126 §6)
  * @param secrets the SHA-256 of every secret that may still authenticate the client
  */
 public record ClientRecord(
@@ -51,6 +53,7 @@ public record ClientRecord(
         boolean idTokenScopeClaims,
         String jwks,
         String jwksUri,
+        boolean requirePushedAuthorizationRequests,
         List<Secret> secrets) {
 
     /**

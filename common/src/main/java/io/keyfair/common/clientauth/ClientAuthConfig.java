@@ -6,7 +6,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * Throttling of failed client authentication at the token, revocation and introspection
+ * Throttling of failed client authentication at the token, revocation, introspection and PAR
  * endpoints, per client id and client address. A client id is public, so wrong secrets must
  * neither lock the client out everywhere nor suspend it: only the address that keeps failing
  * waits, with `429 rate_limited` and `Retry-After`, until the window of its first counted failure

@@ -21,7 +21,8 @@ import io.keyfair.common.error.OAuthException;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Client authentication at the token, revocation and introspection endpoints (RFC 6749 §2.3) in
+ * Client authentication at the token, revocation and introspection endpoints of token-service and
+ * the PAR endpoint of authorize-service (RFC 6749 §2.3, RFC 9126 §2) in
  * fixed steps: read the credentials, refuse an id no client can have, then check the client's
  * registered `token_endpoint_auth_method`, its secret and its status. Every failure is counted per
  * client id and address ({@link ClientAuthThrottle}); past the limit the answer is 429. Only

@@ -16,6 +16,9 @@ public enum OAuthError {
     // OpenID Connect Core §3.1.2.6
     LOGIN_REQUIRED("login_required", 400),
     CONSENT_REQUIRED("consent_required", 400),
+    INVALID_REQUEST_URI("invalid_request_uri", 400),
+    REQUEST_NOT_SUPPORTED("request_not_supported", 400),
+    REQUEST_URI_NOT_SUPPORTED("request_uri_not_supported", 400),
     // RFC 6750 §3.1
     INVALID_TOKEN("invalid_token", 401),
     INSUFFICIENT_SCOPE("insufficient_scope", 403),

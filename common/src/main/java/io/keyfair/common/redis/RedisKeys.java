@@ -107,6 +107,15 @@ public class RedisKeys {
         return prefix + "authz-request:" + requestId;
     }
 
+    /**
+     * A pushed authorization request (RFC 9126) of one client: its parameters as JSON, under the
+     * SHA-256 of the random part of its `request_uri`. The client id in the key binds it to the
+     * client: another client's `request_uri` names a key that does not exist.
+     */
+    public String pushedAuthorizationRequest(String clientId, String requestUriHash) {
+        return prefix + "par:" + clientId + ":" + requestUriHash;
+    }
+
     /** How many pending authorization requests one client address stored within the window. */
     public String authorizationRequestsOfAddress(String address) {
         return prefix + "authz-request-rate:" + address;

@@ -54,6 +54,7 @@ public final class TestClients {
     private boolean idTokenScopeClaims = true;
     private String jwks;
     private String jwksUri;
+    private boolean requirePushedAuthorizationRequests;
 
     private TestClients(String grantTypes, String scope) {
         this.grantTypes = grantTypes;
@@ -189,11 +190,21 @@ public final class TestClients {
         return this;
     }
 
+    /** RFC 9126 §6: the client may authorize only with a request_uri from the PAR endpoint. */
+    public TestClients requirePushedAuthorizationRequests() {
+        this.requirePushedAuthorizationRequests = true;
+        return this;
+    }
+
     /** Inserts the client and, unless it authenticates without one, a secret. */
     public Created create(Pool pool) {
         String id = Secrets.newClientId();
         String clientName = name + " " + id.substring(0, 6);
         insert(pool, id, clientName, "");
+        if (requirePushedAuthorizationRequests) {
+            pool.preparedQuery("update clients set require_pushed_authorization_requests = true where client_id = $1")
+                    .execute(Tuple.of(id)).await().atMost(WAIT);
+        }
         String secret = "none".equals(authMethod) || "private_key_jwt".equals(authMethod) ? null : Secrets.newSecret();
         if (secret != null) {
             addSecret(pool, id, secret, null);

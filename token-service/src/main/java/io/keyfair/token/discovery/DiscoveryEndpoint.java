@@ -36,6 +36,9 @@ public class DiscoveryEndpoint {
         m.put("introspection_endpoint", base + "/oauth/introspect");
         m.put("registration_endpoint", base + "/oauth/register");
         m.put("end_session_endpoint", base + "/logout");
+        // RFC 9126 §5: the PAR endpoint is offered; whether a client must use it is its own registration's say
+        m.put("pushed_authorization_request_endpoint", base + "/oauth/par");
+        m.put("require_pushed_authorization_requests", false);
         m.put("jwks_uri", jwksUri(issuer));
         m.put("response_types_supported", List.of("code"));
         m.put("response_modes_supported", List.of("query"));
@@ -57,6 +60,8 @@ public class DiscoveryEndpoint {
         m.put("authorization_response_iss_parameter_supported", true);
         m.put("claims_parameter_supported", false);
         m.put("request_parameter_supported", false);
+        // request objects by reference (OpenID Connect Core §6.2) are not fetched: the only
+        // request_uri values accepted are the PAR endpoint's, which pushed_authorization_request_endpoint announces
         m.put("request_uri_parameter_supported", false);
         this.fixed = java.util.Collections.unmodifiableMap(m);
     }

@@ -52,6 +52,21 @@ class DiscoveryTest {
         }
     }
 
+    /**
+     * RFC 9126 §5: the PAR endpoint, which no client must use unless its registration says so;
+     * request objects are not supported, by value or by reference (OpenID Connect Discovery §3).
+     */
+    @Test
+    void bothMetadataDocumentsListThePushedAuthorizationRequestEndpointAndRefuseRequestObjects() {
+        for (String path : List.of("/.well-known/openid-configuration", "/.well-known/oauth-authorization-server")) {
+            given().get(path).then().statusCode(200)
+                    .body("pushed_authorization_request_endpoint", equalTo(ISSUER + "/oauth/par"))
+                    .body("require_pushed_authorization_requests", equalTo(false))
+                    .body("request_parameter_supported", equalTo(false))
+                    .body("request_uri_parameter_supported", equalTo(false));
+        }
+    }
+
     @Test
     void ssfConfigurationNamesTheStreamEndpointsDeliveryMethodsAndTheSameKeys() {
         String jwksUri = given().get("/.well-known/openid-configuration").then().statusCode(200).extract().path("jwks_uri");
