@@ -100,7 +100,9 @@ public final class KeysCommand {
     }
 
     private int execute(Options o) throws IOException {
-        Instant now = clock.instant();
+        // retired_at is kept in whole seconds: round up, so a key is never retired before its last token
+        Instant exact = clock.instant();
+        Instant now = Instant.ofEpochSecond(exact.getEpochSecond() + (exact.getNano() > 0 ? 1 : 0));
         if (o.command().equals("generate")) {
             Path file = o.file().filter(f -> !f.equals("-")).map(Path::of).orElse(null);
             if (o.secret().isEmpty() && file == null) {
