@@ -182,7 +182,8 @@ class KeyRotationIT {
         after.then().statusCode(200);
         String newAccess = after.path("access_token");
         assertEquals(newKid, kid(newAccess));
-        assertEquals(newKid, kid(after.path("id_token")));
+        Response signedIn = exchange(app, Flow.authorize(new Browser(), app, user, "openid profile", "approve", Map.of()));
+        assertEquals(newKid, kid(signedIn.then().statusCode(200).extract().path("id_token")), "ID tokens too");
         assertNotEquals(oldKid, newKid);
         userinfo(newAccess).then().statusCode(200).body("sub", equalTo(user.id()));
         userinfo(oldAccess).then().statusCode(200).body("sub", equalTo(user.id()));

@@ -25,6 +25,7 @@ public class JwksEndpoint {
     public Response jwks() {
         // a next key is published ahead of signing, so verifiers may cache for a while
         // the ring in use now: a reloaded key file shows here at once
-        return Response.ok(keys.required().publicJwksJson(), MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "public, max-age=300").build();
+        return Response.ok(keys.required().publicJwksJson(), MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "public, max-age=300").build();
     }
 }
