@@ -124,6 +124,14 @@ public final class Stack {
     private static String adminToken;
     private static long adminTokenUntil;
 
+    /**
+     * Drops the cached admin token, for a test that changed the signing keys under it (a token of a
+     * key that is gone would fail every later test).
+     */
+    static synchronized void forgetAdminToken() {
+        adminToken = null;
+    }
+
     /** A bearer token with scope admin from the bootstrap admin client, reused while fresh. */
     public static synchronized String adminToken() {
         if (adminToken == null || System.currentTimeMillis() > adminTokenUntil) {

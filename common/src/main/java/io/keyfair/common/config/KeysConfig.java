@@ -16,6 +16,14 @@ public interface KeysConfig {
     Optional<String> file();
 
     /**
+     * How often a service holding the key file checks it for a change
+     * (`KEYFAIR_KEYS_RELOAD_INTERVAL`): a changed, valid file replaces the keys without a restart;
+     * a broken one is logged and the keys in use stay. Zero turns the check off.
+     */
+    @WithDefault("PT5S")
+    java.time.Duration reloadInterval();
+
+    /**
      * The JWKS verifiers use when they hold no key file (`KEYFAIR_JWKS_URL`): an http(s) URL of
      * token-service's `/oauth/jwks`, or a `file:` path to a JWK set whose public parts are used.
      */

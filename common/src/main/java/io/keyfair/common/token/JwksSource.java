@@ -24,7 +24,8 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.WebClient;
 
 /**
- * Public keys for verifying tokens. A service holding the key ring uses it directly; the others
+ * Public keys for verifying tokens. A service holding the key ring uses the ring in use (reloaded
+ * with the key file, {@link SigningKeys}); the others
  * fetch token-service's JWKS, cache it, and refetch when a token names an unknown `kid` (at most
  * once per `keyfair.keys.jwks-refetch-interval`, so forged kids cannot flood token-service), and
  * every `keyfair.keys.jwks-refresh-interval` in the background, so that a key removed from the
@@ -39,6 +40,8 @@ public class JwksSource {
     private final Vertx vertx;
     private final AtomicReference<JWKSet> cached = new AtomicReference<>(new JWKSet());
     private final boolean remote;
+    /** The signer's own keys, when this service holds the key file: always the ring in use. */
+    private final SigningKeys signingKeys;
     private volatile long lastFetchNanos;
     private volatile Uni<JWKSet> inFlight;
     private WebClient client;
@@ -49,8 +52,8 @@ public class JwksSource {
         this.vertx = vertx;
         Optional<KeyRing> ring = signingKeys.ring();
         String url = config.jwksUrl();
+        this.signingKeys = ring.isPresent() ? signingKeys : null;
         if (ring.isPresent()) {
-            cached.set(publicSet(ring.get().publicJwksJson()));
             remote = false;
         } else if (url.startsWith("file:")) {
             try {
@@ -77,6 +80,10 @@ public class JwksSource {
 
     /** The public key with this `kid`, fetching the JWKS again if it is not known yet. */
     public Uni<Optional<JWK>> key(String kid) {
+        if (signingKeys != null) {
+            // a reloaded key file is trusted at once, a pruned key no longer
+            return Uni.createFrom().item(Optional.ofNullable(signingKeys.required().publicJwkSet().getKeyByKeyId(kid)));
+        }
         JWK known = cached.get().getKeyByKeyId(kid);
         if (known != null || !remote) {
             return Uni.createFrom().item(Optional.ofNullable(known));

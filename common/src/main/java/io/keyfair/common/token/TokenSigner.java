@@ -21,8 +21,9 @@ import io.keyfair.common.keys.SigningKeys;
 
 /**
  * The one place that signs tokens: every kind of token ({@link TokenClaims}) goes through
- * {@link #sign(TokenClaims)}. Signers and the encoded headers are built once per key, never per
- * request.
+ * {@link #sign(TokenClaims)}. Signers and the encoded headers are built once per key ring, never
+ * per request: when {@link SigningKeys} reloads a rotated key file, the next token is signed with
+ * the new ring's active keys (one identity check per token notices it).
  */
 @ApplicationScoped
 public class TokenSigner {
@@ -39,17 +40,41 @@ public class TokenSigner {
     private record Signer(String kid, String[] headers, JwsSignatures signatures) {
     }
 
-    private final Map<JWSAlgorithm, Signer> signers = new HashMap<>();
+    /** The signers of one ring's active keys, by algorithm; {@code ring} is null without a key file. */
+    private record Signers(KeyRing ring, Map<JWSAlgorithm, Signer> byAlgorithm) {
+    }
+
+    private final SigningKeys keys;
+    private volatile Signers signers;
 
     /** @param crypto installs the fastest provider before any signer is built */
     TokenSigner(SigningKeys keys, CryptoProvider crypto) {
-        keys.ring().ifPresent(ring -> {
+        this.keys = keys;
+        this.signers = signersOf(keys.ring().orElse(null));
+    }
+
+    private static Signers signersOf(KeyRing ring) {
+        Map<JWSAlgorithm, Signer> byAlgorithm = new HashMap<>();
+        if (ring != null) {
             for (KeyRing.Entry e : ring.entries()) {
                 if (e.state() == KeyState.ACTIVE) {
-                    signers.put(e.algorithm(), signerFor(e));
+                    byAlgorithm.put(e.algorithm(), signerFor(e));
                 }
             }
-        });
+        }
+        return new Signers(ring, Map.copyOf(byAlgorithm));
+    }
+
+    /** The signers of the ring in use now, built again when it was reloaded. */
+    private Map<JWSAlgorithm, Signer> current() {
+        KeyRing ring = keys.ring().orElse(null);
+        Signers s = signers;
+        if (s.ring() != ring) {
+            // two threads may both build them after a reload: the same keys, so either wins
+            s = signersOf(ring);
+            signers = s;
+        }
+        return s.byAlgorithm();
     }
 
     private static Signer signerFor(KeyRing.Entry e) {
@@ -80,7 +105,7 @@ public class TokenSigner {
 
     /** Whether new tokens can be signed with this algorithm. */
     public boolean supports(JWSAlgorithm algorithm) {
-        return signers.containsKey(algorithm);
+        return current().containsKey(algorithm);
     }
 
     /** The compact JWS of a token: its kind's header, its claims, signed by its algorithm's active key. */
@@ -91,7 +116,7 @@ public class TokenSigner {
     }
 
     private Signer signer(JWSAlgorithm algorithm) {
-        Signer signer = signers.get(algorithm);
+        Signer signer = current().get(algorithm);
         if (signer == null) {
             throw OAuthException.serverError("no active signing key for " + algorithm);
         }

@@ -11,4 +11,9 @@ public final class TestSigningKeys {
     public static SigningKeys of(KeysConfig config) {
         return new SigningKeys(config);
     }
+
+    /** Stops the key file watcher of keys made by {@link #of}. */
+    public static void close(SigningKeys keys) {
+        keys.close();
+    }
 }

@@ -82,6 +82,11 @@ class JwksRefreshTest {
             public Duration jwksRefreshInterval() {
                 return Duration.ofMillis(300);
             }
+
+            @Override
+            public Duration reloadInterval() {
+                return Duration.ZERO;
+            }
         };
     }
 
