@@ -52,6 +52,7 @@ public class ClientDirectory {
                    c.redirect_uris, c.access_token_ttl, c.introspection_allowed, c.id_token_signed_response_alg,
                    c.refresh_grace_seconds, c.trusted, c.frame_ancestors, c.app_type, c.owner_user_id::text as owner,
                    c.logo_uri, c.tos_uri, c.policy_uri, c.reason, c.post_logout_redirect_uris, c.rate_limit_client_credentials, c.rate_limit_other,
+                   c.dpop_bound_access_tokens,
                    s.secret_hash, s.expires_at
               from clients c left join client_secrets s on s.client_id = c.client_id
              where c.client_id = $1""";
@@ -239,7 +240,8 @@ public class ClientDirectory {
                 first.getString("reason"),
                 List.copyOf(SpaceDelimited.parse(first.getString("post_logout_redirect_uris"))),
                 rateLimits(first.getInteger("rate_limit_client_credentials"), first.getInteger("rate_limit_other")),
-                List.copyOf(secrets)));
+                List.copyOf(secrets),
+                first.getBoolean("dpop_bound_access_tokens")));
     }
 
     private static ClientRecord.RateLimits rateLimits(Integer clientCredentials, Integer other) {

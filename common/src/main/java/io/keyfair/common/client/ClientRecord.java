@@ -19,6 +19,7 @@ import io.keyfair.common.secret.Secrets;
  * @param rateLimits the admin's per-minute request limits for this client (`rate_limits`); a null
  *        member means the configured default
  * @param secrets the SHA-256 of every secret that may still authenticate the client
+ * @param dpopBoundAccessTokens every token request must carry a DPoP proof (RFC 9449 §5.2)
  */
 public record ClientRecord(
         String clientId,
@@ -42,7 +43,8 @@ public record ClientRecord(
         String reason,
         List<String> postLogoutRedirectUris,
         RateLimits rateLimits,
-        List<Secret> secrets) {
+        List<Secret> secrets,
+        boolean dpopBoundAccessTokens) {
 
     /**
      * Requests per minute an admin allowed this client at the token, revocation and

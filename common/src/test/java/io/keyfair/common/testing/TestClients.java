@@ -50,6 +50,7 @@ public final class TestClients {
     private String name = "Listing Sync";
     private Integer rateLimitClientCredentials;
     private Integer rateLimitOther;
+    private boolean dpopBoundAccessTokens;
 
     private TestClients(String grantTypes, String scope) {
         this.grantTypes = grantTypes;
@@ -102,6 +103,12 @@ public final class TestClients {
 
     public TestClients refreshGraceSeconds(int seconds) {
         this.refreshGraceSeconds = seconds;
+        return this;
+    }
+
+    /** Registered with `dpop_bound_access_tokens: true`: every token request must carry a proof. */
+    public TestClients dpopBoundAccessTokens() {
+        this.dpopBoundAccessTokens = true;
         return this;
     }
 
@@ -185,14 +192,15 @@ public final class TestClients {
                 insert into clients (client_id, client_name, logo_uri, tos_uri, policy_uri, redirect_uris, post_logout_redirect_uris,
                                      grant_types, scope, token_endpoint_auth_method, id_token_signed_response_alg, access_token_ttl,
                                      refresh_grace_seconds, introspection_allowed, app_type, owner_user_id, trusted, frame_ancestors,
-                                     reason, status, rate_limit_client_credentials, rate_limit_other)
+                                     reason, status, rate_limit_client_credentials, rate_limit_other, dpop_bound_access_tokens)
                 values ($1, $2, $3, 'https://app.example/tos', 'https://app.example/privacy', $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                        $13, $14::uuid, $15, $16, $17, $18, $19, $20)""" + onConflict)
+                        $13, $14::uuid, $15, $16, $17, $18, $19, $20, $21)""" + onConflict)
                 .execute(Tuple.tuple().addValue(id).addValue(clientName).addValue(logoUri).addValue(redirectUris)
                         .addValue(postLogoutRedirectUris).addValue(grantTypes).addValue(scope).addValue(authMethod)
                         .addValue(algorithm).addValue(accessTokenTtl).addValue(refreshGraceSeconds).addValue(introspectionAllowed)
                         .addValue(appType).addValue(owner).addValue(trusted).addValue(frameAncestors).addValue(reason)
-                        .addValue(status).addValue(rateLimitClientCredentials).addValue(rateLimitOther))
+                        .addValue(status).addValue(rateLimitClientCredentials).addValue(rateLimitOther)
+                        .addValue(dpopBoundAccessTokens))
                 .await().atMost(WAIT);
     }
 
