@@ -97,10 +97,6 @@ public class UserInfoEndpoint {
         return userinfo(presented(headers, uri, List.of()), headers, http);
     }
 
-    /** The bearer token, whichever way RFC 6750 §2 sent it (kept for callers that know no DPoP). */
-    static String presentedToken(HttpHeaders headers, UriInfo uri, List<String> inBody) {
-        return presented(headers, uri, inBody).token();
-    }
 
     /**
      * RFC 6750 §2: "Clients MUST NOT use more than one method to transmit the token in each

@@ -37,7 +37,8 @@ public record ClientMetadata(
         @JsonProperty("access_token_ttl") Integer accessTokenTtl,
         @JsonProperty("reason") String reason,
         @JsonProperty("post_logout_redirect_uris") List<String> postLogoutRedirectUris,
-        @JsonProperty("rate_limits") RateLimits rateLimits) {
+        @JsonProperty("rate_limits") RateLimits rateLimits,
+        @JsonProperty("dpop_bound_access_tokens") boolean dpopBoundAccessTokens) {
 
     /**
      * An admin's request limits for the client, per minute (CONTRACT "Errors, limits, bad

@@ -127,7 +127,9 @@ public final class ClientMetadataReader {
                 json.integer("access_token_ttl", 1, 86_400),
                 reason,
                 postLogoutRedirectUris,
-                rateLimits(json.json().get("rate_limits")));
+                rateLimits(json.json().get("rate_limits")),
+                // RFC 9449 §5.2: every token request of the client must carry a DPoP proof
+                orDefault(json.bool("dpop_bound_access_tokens"), false));
     }
 
     /**

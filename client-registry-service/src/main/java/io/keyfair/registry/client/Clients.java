@@ -36,22 +36,22 @@ public class Clients {
      */
     private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9_-]{1,32}$");
 
-    /** The id and the metadata, in the order of {@link #metadata}'s $1 … $22. */
+    /** The id and the metadata, in the order of {@link #metadata}'s $1 … $23. */
     private static final String METADATA_COLUMNS = """
             client_id, client_name, logo_uri, redirect_uris, tos_uri, policy_uri, grant_types, scope,
             token_endpoint_auth_method, events_uri, refresh_grace_seconds, introspection_allowed,
             id_token_signed_response_alg, app_type, owner_user_id, trusted, frame_ancestors, access_token_ttl,
-            reason, post_logout_redirect_uris, rate_limit_client_credentials, rate_limit_other""";
+            reason, post_logout_redirect_uris, rate_limit_client_credentials, rate_limit_other, dpop_bound_access_tokens""";
 
     private static final String COLUMNS = METADATA_COLUMNS + ", status, status_reason, suspended_by, suspended_reason, created_at, updated_at";
 
-    /** $1 the client id; $2 … $22 the metadata. */
+    /** $1 the client id; $2 … $23 the metadata. */
     private static final String METADATA = """
             client_name = $2, logo_uri = $3, redirect_uris = $4, tos_uri = $5, policy_uri = $6, grant_types = $7,
             scope = $8, token_endpoint_auth_method = $9, events_uri = $10, refresh_grace_seconds = $11,
             introspection_allowed = $12, id_token_signed_response_alg = $13, app_type = $14, owner_user_id = $15,
             trusted = $16, frame_ancestors = $17, access_token_ttl = $18, reason = $19, post_logout_redirect_uris = $20,
-            rate_limit_client_credentials = $21, rate_limit_other = $22""";
+            rate_limit_client_credentials = $21, rate_limit_other = $22, dpop_bound_access_tokens = $23""";
 
     private static final String FIND = "select " + COLUMNS + " from clients where client_id = $1";
 
@@ -104,7 +104,7 @@ public class Clients {
             byte[] secretHash, Instant now) {
         Tuple args = metadata(clientId, metadata).addValue(status.value()).addValue(time(now));
         return tx.preparedQuery("insert into clients (" + METADATA_COLUMNS + ", status, created_at, updated_at) values ("
-                        + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $24)"
+                        + "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)"
                         + " returning " + COLUMNS)
                 .execute(args)
                 .call(() -> secretHash == null ? Uni.createFrom().voidItem() : addSecret(tx, clientId, secretHash, now))
@@ -113,7 +113,7 @@ public class Clients {
 
     /** Replaces the metadata of a client read by {@link #requireForUpdate}. */
     public Uni<ClientView> updateMetadata(SqlConnection tx, ClientView client, ClientMetadata metadata, Instant now) {
-        return tx.preparedQuery("update clients set " + METADATA + ", updated_at = $23 where client_id = $1 returning " + COLUMNS)
+        return tx.preparedQuery("update clients set " + METADATA + ", updated_at = $24 where client_id = $1 returning " + COLUMNS)
                 .execute(metadata(client.clientId(), metadata).addValue(time(now)))
                 .map(Clients::stored);
     }
@@ -163,7 +163,7 @@ public class Clients {
                 .replaceWithVoid();
     }
 
-    /** $1 … $22: the id and the metadata; no value holds a space, so lists join with one. */
+    /** $1 … $23: the id and the metadata; no value holds a space, so lists join with one. */
     private static Tuple metadata(String clientId, ClientMetadata m) {
         return Tuple.tuple()
                 .addValue(clientId)
@@ -187,7 +187,8 @@ public class Clients {
                 .addValue(m.reason())
                 .addValue(String.join(" ", m.postLogoutRedirectUris()))
                 .addValue(m.rateLimits() == null ? null : m.rateLimits().clientCredentials())
-                .addValue(m.rateLimits() == null ? null : m.rateLimits().other());
+                .addValue(m.rateLimits() == null ? null : m.rateLimits().other())
+                .addValue(m.dpopBoundAccessTokens());
     }
 
     /** The row a write returned: the client as it is now stored. */
@@ -203,7 +204,8 @@ public class Clients {
                 r.getString("id_token_signed_response_alg"), r.getString("app_type"), r.getUUID("owner_user_id"),
                 r.getBoolean("trusted"), list(r.getString("frame_ancestors")), r.getInteger("access_token_ttl"),
                 r.getString("reason"), list(r.getString("post_logout_redirect_uris")),
-                rateLimits(r.getInteger("rate_limit_client_credentials"), r.getInteger("rate_limit_other")));
+                rateLimits(r.getInteger("rate_limit_client_credentials"), r.getInteger("rate_limit_other")),
+                r.getBoolean("dpop_bound_access_tokens"));
         String status = r.getString("status");
         boolean suspended = ClientStatus.SUSPENDED.value().equals(status);
         return new ClientView(r.getString("client_id"), metadata, status, r.getString("status_reason"),
