@@ -93,6 +93,21 @@ class ClientPatchTest {
     }
 
     @Test
+    void dpopBoundAccessTokensIsPatchedAndReadBackAndAStringIsRefused() {
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
+                .then().statusCode(200).body("dpop_bound_access_tokens", equalTo(false));
+
+        patch(client.id(), Map.of("dpop_bound_access_tokens", true)).statusCode(200).body("dpop_bound_access_tokens", equalTo(true));
+        patch(client.id(), Map.of("dpop_bound_access_tokens", "yes")).statusCode(400).body("error", equalTo("invalid_client_metadata"));
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
+                .then().statusCode(200).body("dpop_bound_access_tokens", equalTo(true));
+        assertEquals(true, pool.preparedQuery("select dpop_bound_access_tokens from clients where client_id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(client.id())).await().atMost(java.time.Duration.ofSeconds(10))
+                .iterator().next().getBoolean(0));
+    }
+
+    @Test
     void nullResetsAMemberToItsDefault() {
         Registered client = Registrations.register(TestTokens.admin().sign(signer),
                 Registrations.with(Registrations.confidential(), "access_token_ttl", 120));
