@@ -33,6 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
@@ -103,7 +104,7 @@ class ClientPatchTest {
         given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
                 .then().statusCode(200).body("dpop_bound_access_tokens", equalTo(true));
         assertEquals(true, pool.preparedQuery("select dpop_bound_access_tokens from clients where client_id = $1")
-                .execute(io.vertx.mutiny.sqlclient.Tuple.of(client.id())).await().atMost(java.time.Duration.ofSeconds(10))
+                .execute(Tuple.of(client.id())).await().atMost(Duration.ofSeconds(10))
                 .iterator().next().getBoolean(0));
     }
 
