@@ -69,6 +69,19 @@ public class AccessTokenVerifier {
         return keys.key(header.kid).map(key -> check(parts, header.algorithm, key));
     }
 
+    /**
+     * The verified token as a bearer token (RFC 6750) at an endpoint that takes no DPoP proofs:
+     * a DPoP-bound token is refused, since whoever presents it here proves nothing (RFC 9449 §7.2).
+     */
+    public Uni<VerifiedAccessToken> verifyBearer(String token) {
+        return verify(token).map(t -> {
+            if (t.isDpopBound()) {
+                throw OAuthException.invalidToken("The access token is DPoP-bound and cannot be used as a bearer token");
+            }
+            return t;
+        });
+    }
+
     private VerifiedAccessToken check(CompactJws.Parts parts, JWSAlgorithm alg, Optional<JWK> key) {
         if (key.isEmpty() || !verifySignature(parts, alg, key.get())) {
             throw OAuthException.invalidToken("The access token signature is invalid");
