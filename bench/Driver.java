@@ -1,4 +1,6 @@
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -7,8 +9,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,10 +24,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -100,6 +109,13 @@ public class Driver {
         }
         Map<String, String> opts = new LinkedHashMap<>();
         List<String> cpu = new ArrayList<>();
+        if (args[0].equals("dpop-proofs")) {
+            for (int i = 1; i + 1 < args.length; i += 2) {
+                opts.put(args[i].substring(2), args[i + 1]);
+            }
+            DpopProofs.write(opts);
+            System.exit(0);
+        }
         for (int i = 1; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("unexpected argument " + args[i]);
@@ -118,6 +134,73 @@ public class Driver {
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
         System.exit(0);
+    }
+
+    // ---------------------------------------------------------------- dpop-proofs
+
+    /**
+     * DPoP proofs (RFC 9449 §4) for wrk, which cannot sign: one ES256 key, then --count proofs
+     * for `POST --htu`, each with its own random jti and the same iat (now plus --iat-ahead
+     * seconds, at most 10: the server accepts proofs up to 10 s ahead and 60 s old), spread over
+     * --threads files "--out.<tid>". Signed on every core with the JDK (P1363 signatures are the
+     * JWS form of ES256).
+     */
+    static final class DpopProofs {
+
+        static void write(Map<String, String> opts) throws Exception {
+            String htu = Objects.requireNonNull(opts.get("htu"), "--htu");
+            String out = Objects.requireNonNull(opts.get("out"), "--out");
+            int count = Integer.parseInt(opts.getOrDefault("count", "1000"));
+            int threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
+            long iat = System.currentTimeMillis() / 1000 + Math.min(10, Long.parseLong(opts.getOrDefault("iat-ahead", "5")));
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair key = generator.generateKeyPair();
+            ECPublicKey pub = (ECPublicKey) key.getPublic();
+            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+            String jwk = "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" + b64.encodeToString(coordinate(pub.getW().getAffineX()))
+                    + "\",\"y\":\"" + b64.encodeToString(coordinate(pub.getW().getAffineY())) + "\"}";
+            String header = b64.encodeToString(("{\"typ\":\"dpop+jwt\",\"alg\":\"ES256\",\"jwk\":" + jwk + "}")
+                    .getBytes(StandardCharsets.UTF_8));
+            long started = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+            List<Future<?>> files = new ArrayList<>();
+            for (int t = 1; t <= threads; t++) {
+                int tid = t;
+                int quota = count / threads + (t <= count % threads ? 1 : 0);
+                files.add(pool.submit(() -> {
+                    Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
+                    signer.initSign(key.getPrivate());
+                    byte[] jti = new byte[16];
+                    try (BufferedWriter w = Files.newBufferedWriter(Path.of(out + "." + tid))) {
+                        for (int i = 0; i < quota; i++) {
+                            RANDOM.nextBytes(jti);
+                            String payload = b64.encodeToString(("{\"jti\":\"" + b64.encodeToString(jti) + "\",\"htm\":\"POST\",\"htu\":\""
+                                    + htu + "\",\"iat\":" + iat + "}").getBytes(StandardCharsets.UTF_8));
+                            String input = header + "." + payload;
+                            signer.update(input.getBytes(StandardCharsets.US_ASCII));
+                            w.write(input + "." + b64.encodeToString(signer.sign()));
+                            w.newLine();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : files) {
+                f.get();
+            }
+            pool.shutdown();
+            System.err.printf("[bench] %d DPoP proofs signed in %.1f s%n", count, (System.nanoTime() - started) / 1e9);
+        }
+
+        /** An EC coordinate as RFC 7518 §6.2.1.2 wants it: unsigned, big-endian, 32 bytes. */
+        private static byte[] coordinate(BigInteger value) {
+            byte[] raw = value.toByteArray();
+            byte[] fixed = new byte[32];
+            int from = Math.max(0, raw.length - 32);
+            System.arraycopy(raw, from, fixed, 32 - (raw.length - from), raw.length - from);
+            return fixed;
+        }
     }
 
     // ---------------------------------------------------------------- prepare

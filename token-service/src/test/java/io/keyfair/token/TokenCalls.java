@@ -40,6 +40,20 @@ public final class TokenCalls {
         return post("/oauth/token", client, params);
     }
 
+    /** A token request with a `DPoP` header (RFC 9449 §5). */
+    public static Response tokenWithProof(Created client, String proof, String... params) {
+        RequestSpecification spec = given().contentType("application/x-www-form-urlencoded").header("DPoP", proof);
+        if (client.secret() != null) {
+            spec = spec.auth().preemptive().basic(client.clientId(), client.secret());
+        } else {
+            spec = spec.formParam("client_id", client.clientId());
+        }
+        for (int i = 0; i < params.length; i += 2) {
+            spec = spec.formParam(params[i], params[i + 1]);
+        }
+        return spec.post("/oauth/token");
+    }
+
     public static Response introspect(Created caller, String token) {
         return post("/oauth/introspect", caller, "token", token);
     }
@@ -59,10 +73,16 @@ public final class TokenCalls {
 
     /** Issues a code the way authorize-service does, for the registered redirect URI. */
     public static String code(AuthorizationCodes codes, Created client, String userId, List<String> scopes, String nonce, Pkce pkce) {
+        return code(codes, client, userId, scopes, nonce, pkce, null);
+    }
+
+    /** A code whose authorization request named `dpop_jkt` (RFC 9449 §10), or null. */
+    public static String code(AuthorizationCodes codes, Created client, String userId, List<String> scopes, String nonce, Pkce pkce,
+            String dpopJkt) {
         long now = System.currentTimeMillis() / 1000;
         AuthorizationCode data = new AuthorizationCode(client.clientId(), TestClients.REDIRECT_URI, TestClients.REDIRECT_URI,
                 scopes, nonce, pkce == null ? null : pkce.challenge(), pkce == null ? null : "S256", userId, now - 5,
-                Secrets.randomHex(16), now);
+                Secrets.randomHex(16), now, dpopJkt);
         return codes.issue(data, Duration.ofSeconds(60)).await().atMost(Duration.ofSeconds(10));
     }
 

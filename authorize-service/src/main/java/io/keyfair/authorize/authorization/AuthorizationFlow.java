@@ -210,7 +210,7 @@ public class AuthorizationFlow {
         AuthorizationRequest r = p.request();
         AuthorizationCode code = new AuthorizationCode(r.clientId(), r.redirectUri(), r.effectiveRedirectUri(), r.scopes(),
                 r.nonce(), r.codeChallenge(), r.codeChallengeMethod(), s.userId(), s.authTime(), Secrets.randomHex(16),
-                clock.instant().getEpochSecond());
+                clock.instant().getEpochSecond(), r.dpopJkt());
         return codes.issue(code, oauth.codeTtl())
                 .call(c -> pending.delete(p.id()))
                 .map(c -> new Code(r.effectiveRedirectUri(), c, r.state()));

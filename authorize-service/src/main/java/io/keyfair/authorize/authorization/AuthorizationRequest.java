@@ -13,6 +13,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param effectiveRedirectUri where the response goes: the sent one, or the only registered one
  * @param prompt the OpenID Connect `prompt` values (`none`, `login`, `consent`)
  * @param maxAge OpenID Connect `max_age` in seconds, or null
+ * @param dpopJkt RFC 9449 §10 `dpop_jkt`: the thumbprint of the DPoP key the code is bound to, or null
  */
 @RegisterForReflection
 public record AuthorizationRequest(
@@ -26,7 +27,8 @@ public record AuthorizationRequest(
         @JsonProperty("code_challenge_method") String codeChallengeMethod,
         List<String> prompt,
         @JsonProperty("max_age") Long maxAge,
-        @JsonProperty("login_hint") String loginHint) {
+        @JsonProperty("login_hint") String loginHint,
+        @JsonProperty("dpop_jkt") String dpopJkt) {
 
     public boolean prompts(String value) {
         return prompt != null && prompt.contains(value);

@@ -34,6 +34,8 @@ public class AuthorizationRequestValidator {
     /** RFC 7636 §4.2: 43 to 128 characters of the unreserved set. */
     private static final Pattern CODE_CHALLENGE = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
     private static final Pattern MAX_AGE = Pattern.compile("\\d{1,9}");
+    /** RFC 9449 §10: a base64url SHA-256 JWK thumbprint (RFC 7638), 43 characters. */
+    private static final Pattern DPOP_JKT = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final int MAX_CLIENT_ID = 64;
     private static final int MAX_REDIRECT_URI = 2048;
     static final int MAX_STATE = 2048;
@@ -178,8 +180,13 @@ public class AuthorizationRequestValidator {
         if (loginHint != null && loginHint.length() > MAX_LOGIN_HINT) {
             loginHint = null; // only a convenience for the login form
         }
+        String dpopJkt = p.get("dpop_jkt");
+        // RFC 9449 §10: the code will be bound to this key; anything else cannot be a thumbprint
+        if (dpopJkt != null && !DPOP_JKT.matcher(dpopJkt).matches()) {
+            throw OAuthException.invalidRequest("dpop_jkt must be the base64url SHA-256 thumbprint of a JWK");
+        }
         return new AuthorizationRequest(client.clientId(), target.redirectUri(), target.effectiveRedirectUri(), scopes,
-                target.state(), nonce, challenge, method, prompt, maxAge, loginHint);
+                target.state(), nonce, challenge, method, prompt, maxAge, loginHint, dpopJkt);
     }
 
     /** RFC 6749 §4.1.1: `code` only; implicit and hybrid flows are not offered (RFC 9700 §2.1.2). */

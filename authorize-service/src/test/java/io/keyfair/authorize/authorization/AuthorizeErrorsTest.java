@@ -232,6 +232,12 @@ class AuthorizeErrorsTest {
     }
 
     @Test
+    void dpopJktThatIsNotAThumbprintGivesInvalidRequest() {
+        TestClients.Created client = TestClients.thirdParty().create(pool);
+        redirectedError(client, params(client, "openid", "dpop_jkt", "not a thumbprint"), "invalid_request");
+    }
+
+    @Test
     void methodWithoutChallengeIsRefused() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
         redirectedError(client, params(client, "openid", "code_challenge", null), "invalid_request");

@@ -257,6 +257,23 @@ class CodeFlowTest {
     }
 
     @Test
+    void dpopJktBindsTheCodeToTheKey() {
+        TestClients.Created client = TestClients.thirdParty().create(pool);
+        TestUsers.Created user = TestUsers.user().create(pool);
+        String jkt = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
+        Map<String, String> cb = new Browser().authorizeThrough(params(client, "openid", "dpop_jkt", jkt), user, "approve");
+        assertEquals(jkt, redeem(cb.get("code")).dpopJkt());
+    }
+
+    @Test
+    void withoutDpopJktTheCodeIsBoundToNoKey() {
+        TestClients.Created client = TestClients.thirdParty().create(pool);
+        TestUsers.Created user = TestUsers.user().create(pool);
+        Map<String, String> cb = new Browser().authorizeThrough(params(client, "openid"), user, "approve");
+        assertEquals(null, redeem(cb.get("code")).dpopJkt());
+    }
+
+    @Test
     void promptNoneWithSessionAndGrantIssuesACode() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
         TestUsers.Created user = TestUsers.user().create(pool);

@@ -43,7 +43,8 @@ public record ClientMetadata(
         @JsonProperty("id_token_scope_claims") boolean idTokenScopeClaims,
         @JsonProperty("jwks") ObjectNode jwks,
         @JsonProperty("jwks_uri") String jwksUri,
-        @JsonProperty("require_pushed_authorization_requests") boolean requirePushedAuthorizationRequests) {
+        @JsonProperty("require_pushed_authorization_requests") boolean requirePushedAuthorizationRequests,
+        @JsonProperty("dpop_bound_access_tokens") boolean dpopBoundAccessTokens) {
 
     /**
      * An admin's request limits for the client, per minute (CONTRACT "Errors, limits, bad

@@ -151,7 +151,9 @@ public final class ClientMetadataReader {
                 jwks,
                 jwksUri,
                 // RFC 9126 §6
-                orDefault(json.bool("require_pushed_authorization_requests"), false));
+                orDefault(json.bool("require_pushed_authorization_requests"), false),
+                // RFC 9449 §5.2: every token request of the client must carry a DPoP proof
+                orDefault(json.bool("dpop_bound_access_tokens"), false));
     }
 
     /**

@@ -46,7 +46,8 @@ public class Clients {
             "token_endpoint_auth_method", "events_uri", "refresh_grace_seconds", "introspection_allowed",
             "id_token_signed_response_alg", "app_type", "owner_user_id", "trusted", "frame_ancestors", "access_token_ttl",
             "reason", "post_logout_redirect_uris", "rate_limit_client_credentials", "rate_limit_other",
-            "allowed_cors_origins", "id_token_scope_claims", "jwks", "jwks_uri", "require_pushed_authorization_requests");
+            "allowed_cors_origins", "id_token_scope_claims", "jwks", "jwks_uri", "require_pushed_authorization_requests",
+            "dpop_bound_access_tokens");
 
     private static final String METADATA_COLUMNS = String.join(", ", METADATA_COLUMN_LIST);
 
@@ -204,7 +205,8 @@ public class Clients {
                 .addValue(m.idTokenScopeClaims())
                 .addValue(m.jwks() == null ? null : m.jwks().toString())
                 .addValue(m.jwksUri())
-                .addValue(m.requirePushedAuthorizationRequests());
+                .addValue(m.requirePushedAuthorizationRequests())
+                .addValue(m.dpopBoundAccessTokens());
     }
 
     /** The row a write returned: the client as it is now stored. */
@@ -223,7 +225,8 @@ public class Clients {
                 rateLimits(r.getInteger("rate_limit_client_credentials"), r.getInteger("rate_limit_other")),
                 list(r.getString("allowed_cors_origins")), r.getBoolean("id_token_scope_claims"),
                 jwks(r.getString("jwks")), r.getString("jwks_uri"),
-                r.getBoolean("require_pushed_authorization_requests"));
+                r.getBoolean("require_pushed_authorization_requests"),
+                r.getBoolean("dpop_bound_access_tokens"));
         String status = r.getString("status");
         boolean suspended = ClientStatus.SUSPENDED.value().equals(status);
         return new ClientView(r.getString("client_id"), metadata, status, r.getString("status_reason"),

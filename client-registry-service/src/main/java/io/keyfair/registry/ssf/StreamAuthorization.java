@@ -60,7 +60,7 @@ public class StreamAuthorization {
             return Uni.createFrom().item(ErrorMappers.render(OAuthException.missingBearerToken()));
         }
         boolean readOnly = HttpMethod.GET.equals(request.getMethod()) || HttpMethod.HEAD.equals(request.getMethod());
-        return verifier.verify(token)
+        return verifier.verifyBearer(token)
                 .call(this::notRevoked)
                 .call(this::ofAnApprovedClient)
                 .map(t -> {

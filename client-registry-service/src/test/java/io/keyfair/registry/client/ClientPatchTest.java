@@ -33,6 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
@@ -90,6 +91,21 @@ class ClientPatchTest {
         Map<String, Object> reset = new HashMap<>();
         reset.put("post_logout_redirect_uris", null);
         patch(client.id(), reset).statusCode(200).body("post_logout_redirect_uris", equalTo(List.of()));
+    }
+
+    @Test
+    void dpopBoundAccessTokensIsPatchedAndReadBackAndAStringIsRefused() {
+        Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
+                .then().statusCode(200).body("dpop_bound_access_tokens", equalTo(false));
+
+        patch(client.id(), Map.of("dpop_bound_access_tokens", true)).statusCode(200).body("dpop_bound_access_tokens", equalTo(true));
+        patch(client.id(), Map.of("dpop_bound_access_tokens", "yes")).statusCode(400).body("error", equalTo("invalid_client_metadata"));
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + client.id())
+                .then().statusCode(200).body("dpop_bound_access_tokens", equalTo(true));
+        assertEquals(true, pool.preparedQuery("select dpop_bound_access_tokens from clients where client_id = $1")
+                .execute(Tuple.of(client.id())).await().atMost(Duration.ofSeconds(10))
+                .iterator().next().getBoolean(0));
     }
 
     @Test

@@ -93,6 +93,16 @@ class ClientRegistrationTest {
     }
 
     @Test
+    void aDpopBoundAdminTokenSentAsBearerIsRefused() {
+        String bound = TestTokens.admin().boundTo("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs").sign(signer);
+        Response r = given().auth().oauth2(bound).contentType(ContentType.JSON)
+                .body(Map.of("client_name", "Bound token app", "redirect_uris", List.of("https://bound.example.com/cb")))
+                .when().post("/admin/clients");
+        r.then().statusCode(401).body("error", equalTo("invalid_token"))
+                .header("WWW-Authenticate", containsString("invalid_token"));
+    }
+
+    @Test
     void omittedMembersGetTheirDefaults() {
         ExtractableResponse<Response> created = create(Map.of("client_name", "Minimal app",
                 "redirect_uris", List.of("https://minimal.example.com/cb")));

@@ -115,6 +115,17 @@ class DynamicRegistrationTest {
     }
 
     @Test
+    void aRegisteredClientMayAskForDpopBoundAccessTokens() {
+        String id = register(initialAccessToken(), Registrations.with(Registrations.publicClient(), "dpop_bound_access_tokens", true))
+                .statusCode(201)
+                .body("dpop_bound_access_tokens", equalTo(true))
+                .extract().path("client_id");
+
+        given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + id)
+                .then().statusCode(200).body("dpop_bound_access_tokens", equalTo(true));
+    }
+
+    @Test
     void anInitialAccessTokenWorksForManyRegistrationsUntilItExpires() {
         String token = initialAccessToken();
 

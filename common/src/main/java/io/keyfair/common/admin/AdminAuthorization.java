@@ -42,7 +42,7 @@ public class AdminAuthorization {
         if (token == null) {
             return Uni.createFrom().item(ErrorMappers.render(OAuthException.missingBearerToken()));
         }
-        return verifier.verify(token)
+        return verifier.verifyBearer(token)
                 .call(t -> revocations.isRevoked(t).invoke(revoked -> {
                     if (revoked) {
                         throw OAuthException.invalidToken("The access token has been revoked");

@@ -57,6 +57,7 @@ public class ClientDirectory {
                    c.allowed_cors_origins, c.id_token_scope_claims,
                    c.jwks, c.jwks_uri,
                    c.require_pushed_authorization_requests,
+                   c.dpop_bound_access_tokens,
                    s.secret_hash, s.expires_at
               from clients c left join client_secrets s on s.client_id = c.client_id
              where c.client_id = $1""";
@@ -271,7 +272,8 @@ public class ClientDirectory {
                 first.getString("jwks"),
                 first.getString("jwks_uri"),
                 first.getBoolean("require_pushed_authorization_requests"),
-                List.copyOf(secrets)));
+                List.copyOf(secrets),
+                first.getBoolean("dpop_bound_access_tokens")));
     }
 
     private static ClientRecord.RateLimits rateLimits(Integer clientCredentials, Integer other) {

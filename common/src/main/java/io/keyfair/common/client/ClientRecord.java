@@ -26,6 +26,7 @@ import io.keyfair.common.secret.Secrets;
  * @param requirePushedAuthorizationRequests the client may only authorize with a `request_uri`
  *        from the PAR endpoint (RFC 9126 §6)
  * @param secrets the SHA-256 of every secret that may still authenticate the client
+ * @param dpopBoundAccessTokens every token request must carry a DPoP proof (RFC 9449 §5.2)
  */
 public record ClientRecord(
         String clientId,
@@ -54,7 +55,8 @@ public record ClientRecord(
         String jwks,
         String jwksUri,
         boolean requirePushedAuthorizationRequests,
-        List<Secret> secrets) {
+        List<Secret> secrets,
+        boolean dpopBoundAccessTokens) {
 
     /**
      * Requests per minute an admin allowed this client at the token, revocation and

@@ -15,6 +15,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param grantId the grant this code starts; every token issued from it carries it
  * @param authTime epoch seconds of the user's login
  * @param issuedAt epoch seconds
+ * @param dpopJkt the thumbprint of the DPoP key the code is bound to (RFC 9449 §10: `dpop_jkt` at
+ *        authorize or PAR), or null; the token request must then carry a proof of that key
  */
 @RegisterForReflection
 public record AuthorizationCode(
@@ -28,5 +30,13 @@ public record AuthorizationCode(
         @JsonProperty("user_id") String userId,
         @JsonProperty("auth_time") long authTime,
         @JsonProperty("grant_id") String grantId,
-        @JsonProperty("issued_at") long issuedAt) {
+        @JsonProperty("issued_at") long issuedAt,
+        @JsonProperty("dpop_jkt") String dpopJkt) {
+
+    /** A code bound to no DPoP key. */
+    public AuthorizationCode(String clientId, String redirectUri, String effectiveRedirectUri, List<String> scopes, String nonce,
+            String codeChallenge, String codeChallengeMethod, String userId, long authTime, String grantId, long issuedAt) {
+        this(clientId, redirectUri, effectiveRedirectUri, scopes, nonce, codeChallenge, codeChallengeMethod, userId, authTime,
+                grantId, issuedAt, null);
+    }
 }

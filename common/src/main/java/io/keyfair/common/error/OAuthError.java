@@ -22,6 +22,9 @@ public enum OAuthError {
     // RFC 6750 §3.1
     INVALID_TOKEN("invalid_token", 401),
     INSUFFICIENT_SCOPE("insufficient_scope", 403),
+    // RFC 9449 §5, §7.1, §8 and §9
+    INVALID_DPOP_PROOF("invalid_dpop_proof", 400),
+    USE_DPOP_NONCE("use_dpop_nonce", 400),
     // RFC 7591 §3.2.2
     INVALID_REDIRECT_URI("invalid_redirect_uri", 400),
     INVALID_CLIENT_METADATA("invalid_client_metadata", 400),

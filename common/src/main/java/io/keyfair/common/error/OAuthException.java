@@ -107,6 +107,30 @@ public final class OAuthException extends RuntimeException {
                 Map.of("WWW-Authenticate", "Bearer realm=\"keyfair\", error=\"insufficient_scope\", scope=\"" + scope + "\""));
     }
 
+    /**
+     * RFC 9449 §5: the `DPoP` proof of a token request is missing where one is required, malformed,
+     * wrongly signed, for another request, too old or replayed. The description says which.
+     */
+    public static OAuthException invalidDpopProof(String description) {
+        return of(OAuthError.INVALID_DPOP_PROOF, description);
+    }
+
+    /**
+     * RFC 9449 §8: the proof must carry the server's current nonce, which the `DPoP-Nonce` header
+     * supplies.
+     */
+    public static OAuthException useDpopNonce(String nonce) {
+        return new OAuthException(OAuthError.USE_DPOP_NONCE, 400, "The DPoP proof must carry the nonce in the DPoP-Nonce header",
+                null, Map.of("DPoP-Nonce", nonce));
+    }
+
+    /** The same error with another status and these headers added (a resource server's 401 challenge). */
+    public OAuthException asChallenge(int status, Map<String, String> challengeHeaders) {
+        Map<String, String> merged = new java.util.HashMap<>(headers);
+        merged.putAll(challengeHeaders);
+        return new OAuthException(error, status, description, detail, Map.copyOf(merged), withBody);
+    }
+
     public static OAuthException serverError(String detail) {
         return new OAuthException(OAuthError.SERVER_ERROR, 500, "The server could not complete the request", detail, Map.of());
     }

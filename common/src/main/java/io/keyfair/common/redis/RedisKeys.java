@@ -171,6 +171,15 @@ public class RedisKeys {
         return prefix + "rate-excess:" + clientId;
     }
 
+    /**
+     * A DPoP proof already used (RFC 9449 §11.1), by the thumbprint of its key and the SHA-256 of
+     * its `jti` (so a long `jti` makes no long key); lives as long as the proof could be accepted.
+     * One key per proof, so the replay check is one `SET NX` on one slot even in a cluster.
+     */
+    public String dpopProofUsed(String jkt, String jtiDigest) {
+        return prefix + "dpop-jti:" + jkt + ":" + jtiDigest;
+    }
+
     /** Channel on which the registry names a client whose record changed. */
     public String clientChangesChannel() {
         return prefix + "client-changes";

@@ -12,6 +12,8 @@ import com.nimbusds.jose.JWSAlgorithm;
  * @param subject the user id, or the client id for client_credentials
  * @param grantId the authorization grant this token descends from (a code, a refresh family,
  *        or the token's own jti), so that everything a grant issued can be revoked at once
+ * @param jkt the RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449 §6.1:
+ *        `cnf.jkt`), or null for a bearer token
  */
 public record AccessToken(
         String issuer,
@@ -23,14 +25,21 @@ public record AccessToken(
         long expiresAt,
         String jti,
         String grantId,
-        JWSAlgorithm algorithm) implements TokenClaims {
+        JWSAlgorithm algorithm,
+        String jkt) implements TokenClaims {
+
+    /** A bearer token, bound to no key. */
+    public AccessToken(String issuer, String audience, String subject, String clientId, List<String> scopes, long issuedAt,
+            long expiresAt, String jti, String grantId, JWSAlgorithm algorithm) {
+        this(issuer, audience, subject, clientId, scopes, issuedAt, expiresAt, jti, grantId, algorithm, null);
+    }
 
     @Override
     public TokenType type() {
         return TokenType.ACCESS_TOKEN;
     }
 
-    /** RFC 9068 §2.2, with the grant id as the private claim {@value TokenSigner#GRANT_ID_CLAIM}. */
+    /** RFC 9068 §2.2 (and RFC 9449 §6.1 `cnf` for a bound token), with the grant id as the private claim {@value TokenSigner#GRANT_ID_CLAIM}. */
     @Override
     public void writeClaims(JsonGenerator json) throws IOException {
         json.writeStringField("iss", issuer);
@@ -42,6 +51,16 @@ public record AccessToken(
         json.writeNumberField("exp", expiresAt);
         json.writeStringField("jti", jti);
         json.writeStringField(TokenSigner.GRANT_ID_CLAIM, grantId);
+        if (jkt != null) {
+            json.writeObjectFieldStart("cnf");
+            json.writeStringField("jkt", jkt);
+            json.writeEndObject();
+        }
+    }
+
+    /** RFC 9449 §5: `DPoP` for a token bound to a key, else `Bearer`. */
+    public String tokenType() {
+        return jkt == null ? "Bearer" : "DPoP";
     }
 
     public String scope() {

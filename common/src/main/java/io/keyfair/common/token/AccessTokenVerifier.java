@@ -69,6 +69,19 @@ public class AccessTokenVerifier {
         return keys.key(header.kid).map(key -> check(parts, header.algorithm, key));
     }
 
+    /**
+     * The verified token as a bearer token (RFC 6750) at an endpoint that takes no DPoP proofs:
+     * a DPoP-bound token is refused, since whoever presents it here proves nothing (RFC 9449 §7.2).
+     */
+    public Uni<VerifiedAccessToken> verifyBearer(String token) {
+        return verify(token).map(t -> {
+            if (t.isDpopBound()) {
+                throw OAuthException.invalidToken("The access token is DPoP-bound and cannot be used as a bearer token");
+            }
+            return t;
+        });
+    }
+
     private VerifiedAccessToken check(CompactJws.Parts parts, JWSAlgorithm alg, Optional<JWK> key) {
         if (key.isEmpty() || !verifySignature(parts, alg, key.get())) {
             throw OAuthException.invalidToken("The access token signature is invalid");
@@ -96,7 +109,7 @@ public class AccessTokenVerifier {
             throw OAuthException.invalidToken("The access token is malformed");
         }
         return new VerifiedAccessToken(claims.jti, claims.subject, claims.clientId, SpaceDelimited.parse(claims.scope),
-                claims.issuedAt, claims.expiresAt, claims.grantId, config.accessTokenAudience());
+                claims.issuedAt, claims.expiresAt, claims.grantId, config.accessTokenAudience(), claims.jkt);
     }
 
     private boolean verifySignature(CompactJws.Parts parts, JWSAlgorithm alg, JWK key) {
@@ -150,6 +163,7 @@ public class AccessTokenVerifier {
         String clientId;
         String scope;
         String grantId;
+        String jkt;
 
         static Claims read(byte[] json) throws CompactJws.MalformedException {
             Claims c = new Claims();
@@ -167,10 +181,29 @@ public class AccessTokenVerifier {
                     case "client_id" -> c.clientId = CompactJws.string(p);
                     case "scope" -> c.scope = CompactJws.string(p);
                     case TokenSigner.GRANT_ID_CLAIM -> c.grantId = CompactJws.string(p);
+                    case "cnf" -> c.jkt = confirmationThumbprint(p);
                     default -> p.skipChildren();
                 }
             });
             return c;
+        }
+
+        /** RFC 7800 `cnf` with RFC 9449 §6.1 `jkt`; other confirmation methods are skipped. */
+        private static String confirmationThumbprint(JsonParser p) throws IOException, CompactJws.MalformedException {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                throw new CompactJws.MalformedException("cnf is not an object");
+            }
+            String jkt = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String member = p.currentName();
+                p.nextToken();
+                if ("jkt".equals(member)) {
+                    jkt = CompactJws.string(p);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return jkt;
         }
 
         /** RFC 7519 §4.1.3: one string or an array of strings. */

@@ -55,6 +55,7 @@ public final class TestClients {
     private String jwks;
     private String jwksUri;
     private boolean requirePushedAuthorizationRequests;
+    private boolean dpopBoundAccessTokens;
 
     private TestClients(String grantTypes, String scope) {
         this.grantTypes = grantTypes;
@@ -107,6 +108,12 @@ public final class TestClients {
 
     public TestClients refreshGraceSeconds(int seconds) {
         this.refreshGraceSeconds = seconds;
+        return this;
+    }
+
+    /** Registered with `dpop_bound_access_tokens: true`: every token request must carry a proof. */
+    public TestClients dpopBoundAccessTokens() {
+        this.dpopBoundAccessTokens = true;
         return this;
     }
 
@@ -227,16 +234,16 @@ public final class TestClients {
                                      grant_types, scope, token_endpoint_auth_method, id_token_signed_response_alg, access_token_ttl,
                                      refresh_grace_seconds, introspection_allowed, app_type, owner_user_id, trusted, frame_ancestors,
                                      reason, status, rate_limit_client_credentials, rate_limit_other, allowed_cors_origins,
-                                     id_token_scope_claims, jwks, jwks_uri)
+                                     id_token_scope_claims, jwks, jwks_uri, dpop_bound_access_tokens)
                 values ($1, $2, $3, 'https://app.example/tos', 'https://app.example/privacy', $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                        $13, $14::uuid, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)""" + onConflict)
+                        $13, $14::uuid, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)""" + onConflict)
                 .execute(Tuple.tuple().addValue(id).addValue(clientName).addValue(logoUri).addValue(redirectUris)
                         .addValue(postLogoutRedirectUris).addValue(grantTypes).addValue(scope).addValue(authMethod)
                         .addValue(algorithm).addValue(accessTokenTtl).addValue(refreshGraceSeconds).addValue(introspectionAllowed)
                         .addValue(appType).addValue(owner).addValue(trusted).addValue(frameAncestors).addValue(reason)
                         .addValue(status).addValue(rateLimitClientCredentials).addValue(rateLimitOther)
                         .addValue(allowedCorsOrigins).addValue(idTokenScopeClaims)
-                        .addValue(jwks).addValue(jwksUri))
+                        .addValue(jwks).addValue(jwksUri).addValue(dpopBoundAccessTokens))
                 .await().atMost(WAIT);
     }
 

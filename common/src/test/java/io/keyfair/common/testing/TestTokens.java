@@ -51,6 +51,7 @@ public final class TestTokens {
     private final String jti = Secrets.randomHex(16);
     private final String grantId = Secrets.randomHex(16);
     private JWSAlgorithm algorithm = JWSAlgorithm.RS256;
+    private String jkt;
 
     private TestTokens(String subject, String clientId) {
         this.subject = subject;
@@ -120,9 +121,15 @@ public final class TestTokens {
         return this;
     }
 
+    /** Bound to the DPoP key with this thumbprint (`cnf.jkt`, RFC 9449 §6.1). */
+    public TestTokens boundTo(String value) {
+        this.jkt = value;
+        return this;
+    }
+
     public AccessToken claims() {
         List<String> scopes = scope.isEmpty() ? List.of() : Arrays.asList(scope.split(" "));
-        return new AccessToken(issuer, audience, subject, clientId, scopes, issuedAt, expiresAt, jti, grantId, algorithm);
+        return new AccessToken(issuer, audience, subject, clientId, scopes, issuedAt, expiresAt, jti, grantId, algorithm, jkt);
     }
 
     public String clientId() {

@@ -13,6 +13,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 
 import io.keyfair.common.clientauth.ClientAssertions;
 import io.keyfair.common.config.OAuthConfig;
+import io.keyfair.common.dpop.DpopProofVerifier;
 import io.keyfair.common.scope.ScopeCatalog;
 import io.smallrye.mutiny.Uni;
 
@@ -54,6 +55,9 @@ public class DiscoveryEndpoint {
         m.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "private_key_jwt"));
         m.put("introspection_endpoint_auth_signing_alg_values_supported", assertionAlgs);
         m.put("code_challenge_methods_supported", List.of("S256"));
+        // RFC 9449 §5.1
+        m.put("dpop_signing_alg_values_supported",
+                DpopProofVerifier.ALGORITHMS.stream().map(a -> a.getName()).toList());
         m.put("prompt_values_supported", List.of("none", "login", "consent"));
         m.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
                 "name", "preferred_username", "updated_at", "email", "email_verified", "seller_verified", "seller_since", "roles"));

@@ -74,7 +74,7 @@ public class PollEndpoint {
         if (token == null) {
             throw OAuthException.missingBearerToken();
         }
-        return verifier.verify(token)
+        return verifier.verifyBearer(token)
                 .call(t -> revocations.isRevoked(t).invoke(revoked -> {
                     if (revoked) {
                         throw OAuthException.invalidToken("The access token has been revoked");

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,7 @@ import io.keyfair.common.code.AuthorizationCodes;
 import io.keyfair.common.code.AuthorizationCodes.Redemption;
 import io.keyfair.common.clientauth.AuthenticatedClient;
 import io.keyfair.common.clientauth.ClientRequest;
+import io.keyfair.common.dpop.DpopProof;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.user.UserClaims;
 import io.keyfair.token.mint.TokenMinter;
@@ -25,7 +27,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6) and OpenID Connect Core §3.1.3: exchanges a one-time
  * code for an access token, a refresh token (clients with the refresh_token grant) and an ID
- * token (when `openid` was granted).
+ * token (when `openid` was granted). With DPoP (RFC 9449): a code bound by `dpop_jkt` needs a proof
+ * of that key (§10), a proof binds the access token (§5), and a public client's refresh tokens too.
  */
 @ApplicationScoped
 public class AuthorizationCodeGrant implements GrantHandler {
@@ -54,12 +57,12 @@ public class AuthorizationCodeGrant implements GrantHandler {
     }
 
     @Override
-    public Uni<TokenResponse> handle(ClientRequest request, AuthenticatedClient client) {
+    public Uni<TokenResponse> handle(ClientRequest request, AuthenticatedClient client, Optional<DpopProof> dpop) {
         String code = request.required("code");
         // the code is consumed here, atomically, whatever the checks below decide
         return codes.redeem(code).flatMap(redemption -> {
             if (redemption instanceof Redemption.Redeemed r) {
-                return issue(request, client, r.code());
+                return issue(request, client, r.code(), dpop.map(DpopProof::jkt).orElse(null));
             }
             if (redemption instanceof Redemption.Replayed r) {
                 return replayed(client, r.grantId());
@@ -75,7 +78,7 @@ public class AuthorizationCodeGrant implements GrantHandler {
                 .flatMap(v -> Uni.createFrom().failure(OAuthException.invalidGrant("The authorization code was already used")));
     }
 
-    private Uni<TokenResponse> issue(ClientRequest request, AuthenticatedClient client, AuthorizationCode code) {
+    private Uni<TokenResponse> issue(ClientRequest request, AuthenticatedClient client, AuthorizationCode code, String jkt) {
         // §4.1.3: the code must have been issued to the authenticated client
         if (!code.clientId().equals(client.clientId())) {
             throw invalid(client, code, "The authorization code was issued to another client");
@@ -87,8 +90,9 @@ public class AuthorizationCodeGrant implements GrantHandler {
             throw invalid(client, code, "redirect_uri does not match the authorization request");
         }
         checkPkce(request, client, code);
+        checkDpopBinding(client, code, jkt);
         // the user may have been deleted since approving: nothing is signed for a user who is gone
-        return refreshTokenWhileTheUserExists(client, code).map(user -> tokens(client, code, user));
+        return refreshTokenWhileTheUserExists(client, code, jkt).map(granted -> tokens(client, code, granted, jkt));
     }
 
     /** What the one PostgreSQL round trip of a redemption gives: the user's claims, and a refresh token or null. */
@@ -101,9 +105,12 @@ public class AuthorizationCodeGrant implements GrantHandler {
      * (for the ID token) come from the same single PostgreSQL round trip, and invalid_grant when
      * the user is gone.
      */
-    private Uni<UserAndRefresh> refreshTokenWhileTheUserExists(AuthenticatedClient client, AuthorizationCode code) {
+    private Uni<UserAndRefresh> refreshTokenWhileTheUserExists(AuthenticatedClient client, AuthorizationCode code, String jkt) {
         if (client.client().grantTypes().contains("refresh_token")) {
-            return refreshTokens.startFamily(code.grantId(), client.clientId(), code.userId(), code.scopes(), code.authTime())
+            // RFC 9449 §5: a public client's refresh tokens are bound to the key; a confidential
+            // client's are bound to its credentials already
+            String familyJkt = client.confidential() ? null : jkt;
+            return refreshTokens.startFamily(code.grantId(), client.clientId(), code.userId(), code.scopes(), code.authTime(), familyJkt)
                     .map(started -> new UserAndRefresh(started.user(), started.issued().refreshToken()));
         }
         return users.claims(code.userId()).map(user -> new UserAndRefresh(
@@ -114,12 +121,29 @@ public class AuthorizationCodeGrant implements GrantHandler {
      * OpenID Connect Core §3.1.3.3: the ID token comes with the access token when `openid` was
      * granted, with the claims of the granted scopes (CONTRACT "ID tokens").
      */
-    private TokenResponse tokens(AuthenticatedClient client, AuthorizationCode code, UserAndRefresh granted) {
-        TokenMinter.MintedAccessToken access = minter.accessToken(client.client(), code.userId(), code.scopes(), code.grantId());
+    private TokenResponse tokens(AuthenticatedClient client, AuthorizationCode code, UserAndRefresh granted, String jkt) {
+        TokenMinter.MintedAccessToken access = minter.accessToken(client.client(), code.userId(), code.scopes(), code.grantId(), jkt);
         String idToken = code.scopes().contains("openid")
                 ? minter.idToken(client.client(), code.userId(), code.authTime(), code.nonce(), access, granted.user(), code.scopes())
                 : null;
         return TokenResponse.of(access).withRefreshToken(granted.refreshToken()).withIdToken(idToken);
+    }
+
+    /**
+     * RFC 9449 §10: a code whose authorization request named `dpop_jkt` is redeemed only with a
+     * proof of that key, so a stolen code is of no use without the key.
+     */
+    private void checkDpopBinding(AuthenticatedClient client, AuthorizationCode code, String jkt) {
+        if (code.dpopJkt() == null) {
+            return;
+        }
+        if (jkt == null) {
+            audit.recordFailure("token.invalid_code", client.clientId(), code.userId(), Map.of("reason", "DPoP proof missing"));
+            throw OAuthException.invalidDpopProof("The authorization code is bound to a DPoP key: a proof of that key is required");
+        }
+        if (!code.dpopJkt().equals(jkt)) {
+            throw invalid(client, code, "The DPoP proof's key is not the one the authorization code is bound to");
+        }
     }
 
     /** RFC 7636 §4.6, and RFC 9700 §2.1.1: a verifier without a challenge is refused too. */

@@ -2,10 +2,12 @@ package io.keyfair.token.grant;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.keyfair.common.dpop.DpopProof;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.clientauth.AuthenticatedClient;
 import io.keyfair.common.clientauth.ClientRequest;
@@ -31,7 +33,7 @@ public class ClientCredentialsGrant implements GrantHandler {
     }
 
     @Override
-    public Uni<TokenResponse> handle(ClientRequest request, AuthenticatedClient authenticated) {
+    public Uni<TokenResponse> handle(ClientRequest request, AuthenticatedClient authenticated, Optional<DpopProof> dpop) {
         // §4.4: "The client credentials grant type MUST only be used by confidential clients."
         if (!authenticated.confidential()) {
             throw OAuthException.unauthorizedClient("Public clients cannot use client_credentials");
@@ -43,7 +45,8 @@ public class ClientCredentialsGrant implements GrantHandler {
         if (!registered.containsAll(scopes)) {
             throw OAuthException.invalidScope("The client may not ask for some of these scopes");
         }
-        TokenMinter.MintedAccessToken token = minter.accessToken(authenticated.client(), authenticated.clientId(), scopes, null);
+        TokenMinter.MintedAccessToken token = minter.accessToken(authenticated.client(), authenticated.clientId(), scopes, null,
+                dpop.map(DpopProof::jkt).orElse(null));
         // §4.4.3: "A refresh token SHOULD NOT be included."
         return Uni.createFrom().item(TokenResponse.of(token));
     }

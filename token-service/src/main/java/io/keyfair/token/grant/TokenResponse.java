@@ -7,7 +7,8 @@ import io.keyfair.token.mint.TokenMinter.MintedAccessToken;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * RFC 6749 §5.1 successful token response: a Bearer access token, and a refresh token and an ID
+ * RFC 6749 §5.1 successful token response: a Bearer access token (`DPoP` when it is bound to a
+ * key, RFC 9449 §5), and a refresh token and an ID
  * token when the grant issues them. Built from the access token, then {@link #withRefreshToken}
  * and {@link #withIdToken}.
  */
@@ -23,7 +24,7 @@ public record TokenResponse(
 
     /** The access token alone, with its lifetime and the scope it grants. */
     public static TokenResponse of(MintedAccessToken access) {
-        return new TokenResponse(access.jwt(), "Bearer", access.lifetimeSeconds(), null, access.scope(), null);
+        return new TokenResponse(access.jwt(), access.claims().tokenType(), access.lifetimeSeconds(), null, access.scope(), null);
     }
 
     /** @param refreshToken the refresh token issued with the access token; null issues none */

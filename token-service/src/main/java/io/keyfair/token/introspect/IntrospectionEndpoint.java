@@ -131,7 +131,8 @@ public class IntrospectionEndpoint {
     private Map<String, Object> active(VerifiedAccessToken t) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("active", true);
-        body.put("token_type", "access_token");
+        // RFC 9449 §6.2: a bound token says so, and names its key
+        body.put("token_type", t.isDpopBound() ? "DPoP" : "access_token");
         body.put("scope", String.join(" ", t.scopes()));
         body.put("client_id", t.clientId());
         body.put("sub", t.subject());
@@ -140,6 +141,9 @@ public class IntrospectionEndpoint {
         body.put("iat", t.issuedAt());
         body.put("exp", t.expiresAt());
         body.put("jti", t.jti());
+        if (t.isDpopBound()) {
+            body.put("cnf", Map.of("jkt", t.jkt()));
+        }
         return body;
     }
 }

@@ -52,13 +52,15 @@ public class TokenMinter {
      *
      * @param subject the user id, or the client id for a token the client holds for itself
      * @param grantId the grant the token descends from; null for a token that is its own grant
+     * @param jkt the thumbprint of the DPoP key to bind the token to (`cnf.jkt`), or null for a
+     *        bearer token
      */
-    public MintedAccessToken accessToken(ClientRecord client, String subject, List<String> scopes, String grantId) {
+    public MintedAccessToken accessToken(ClientRecord client, String subject, List<String> scopes, String grantId, String jkt) {
         long now = clock.instant().getEpochSecond();
         long ttl = client.accessTokenTtl() != null ? client.accessTokenTtl() : config.accessTokenTtl().toSeconds();
         String jti = Secrets.randomHex(16);
         AccessToken token = new AccessToken(config.issuer(), config.accessTokenAudience(), subject, client.clientId(),
-                scopes, now, now + ttl, jti, grantId == null ? jti : grantId, client.signingAlgorithm());
+                scopes, now, now + ttl, jti, grantId == null ? jti : grantId, client.signingAlgorithm(), jkt);
         return new MintedAccessToken(token, signer.sign(token));
     }
 

@@ -2,7 +2,11 @@ package io.keyfair.token.refresh;
 
 import java.util.List;
 
-/** One refresh token family as a grant reads it: who, which client, which scopes. */
+/**
+ * One refresh token family as a grant reads it: who, which client, which scopes.
+ *
+ * @param dpopJkt the DPoP key its refreshes must prove (RFC 9449 §5), or null
+ */
 public record RefreshFamily(
         String id,
         String grantId,
@@ -11,5 +15,6 @@ public record RefreshFamily(
         List<String> scopes,
         long authTime,
         long createdAtMillis,
-        long expiresAtEpochSeconds) {
+        long expiresAtEpochSeconds,
+        String dpopJkt) {
 }

@@ -62,9 +62,10 @@ public class RefreshTokens {
     private static final String ROTATE = """
             with cur as (
                 select t.retired_at, t.successor_box, f.id as family_id, f.grant_id, f.client_id, f.user_id, f.scope,
-                       f.auth_time, f.created_at, f.expires_at, f.revoked_at,
+                       f.auth_time, f.created_at, f.expires_at, f.revoked_at, f.dpop_jkt,
                        (t.retired_at is null and f.revoked_at is null and f.expires_at > now() and f.client_id = $4
-                        and string_to_array(f.scope, ' ') @> $6::text[]) as rotate
+                        and string_to_array(f.scope, ' ') @> $6::text[]
+                        and (f.dpop_jkt is null or coalesce(f.dpop_jkt = $7::varchar, false))) as rotate
                   from refresh_tokens t join refresh_families f on f.id = t.family_id
                  where t.token_hash = $1
                    for update of t),
@@ -74,7 +75,7 @@ public class RefreshTokens {
                  renewed as (update refresh_families set last_used_at = now(), expires_at = now() + make_interval(secs => $5)
                               where id = (select family_id from cur where rotate) returning expires_at)
             select rotate, retired_at is not null as retired, coalesce(extract(epoch from (now() - retired_at)), 0) as retired_for,
-                   successor_box, family_id::text as family_id, grant_id, client_id, user_id::text as user_id, scope, auth_time,
+                   successor_box, family_id::text as family_id, grant_id, client_id, user_id::text as user_id, scope, auth_time, dpop_jkt,
                    (extract(epoch from created_at) * 1000)::bigint as created_ms,
                    extract(epoch from coalesce((select expires_at from renewed), expires_at))::bigint as expires_at,
                    expires_at <= now() as expired, revoked_at is not null as revoked
@@ -82,7 +83,7 @@ public class RefreshTokens {
 
     private static final String FIND = """
             select t.retired_at is not null as retired, extract(epoch from t.created_at)::bigint as created_at,
-                   f.id::text as family_id, f.grant_id, f.client_id, f.user_id::text as user_id, f.scope, f.auth_time,
+                   f.id::text as family_id, f.grant_id, f.client_id, f.user_id::text as user_id, f.scope, f.auth_time, f.dpop_jkt,
                    (extract(epoch from f.created_at) * 1000)::bigint as created_ms,
                    extract(epoch from f.expires_at)::bigint as expires_at,
                    f.expires_at > now() and f.revoked_at is null as live
@@ -128,15 +129,19 @@ public class RefreshTokens {
     /**
      * Starts a family for a grant and reads its user's claims (for the ID token) in the same
      * statement; fails with invalid_grant when the user no longer exists.
+     *
+     * @param dpopJkt the DPoP key every refresh of the family must prove (a public client's, RFC
+     *        9449 §5), or null for an unbound family
      */
-    public Uni<Started> startFamily(String grantId, String clientId, String userId, List<String> scopes, long authTime) {
+    public Uni<Started> startFamily(String grantId, String clientId, String userId, List<String> scopes, long authTime,
+            String dpopJkt) {
         String familyId = UUID.randomUUID().toString();
         String token = Secrets.newSecret();
         // one statement: the family (only while its user exists), its first token, the user's claims
         return pool.preparedQuery("""
                 with family as (
-                    insert into refresh_families (id, grant_id, client_id, user_id, scope, auth_time, expires_at)
-                    select $1::uuid, $2, $3, u.id, $5, $6, now() + make_interval(secs => $7)
+                    insert into refresh_families (id, grant_id, client_id, user_id, scope, auth_time, expires_at, dpop_jkt)
+                    select $1::uuid, $2, $3, u.id, $5, $6, now() + make_interval(secs => $7), $9
                       from users u where u.id = $4::uuid
                     returning id, user_id, created_at, expires_at),
                      first as (insert into refresh_tokens (token_hash, family_id) select $8, id from family)
@@ -145,14 +150,14 @@ public class RefreshTokens {
                   from family f join users u on u.id = f.user_id""".formatted(UserClaims.COLUMNS))
                 .execute(Tuple.tuple().addValue(familyId).addValue(grantId).addValue(clientId).addValue(userId)
                         .addValue(String.join(" ", scopes)).addValue(authTime).addValue((double) ttl.toSeconds())
-                        .addValue(hash(token)))
+                        .addValue(hash(token)).addValue(dpopJkt))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
                         throw OAuthException.invalidGrant(USER_GONE);
                     }
                     Row row = rows.iterator().next();
                     RefreshFamily family = new RefreshFamily(familyId, grantId, clientId, userId, scopes, authTime,
-                            row.getLong("created_ms"), row.getLong("expires_at"));
+                            row.getLong("created_ms"), row.getLong("expires_at"), dpopJkt);
                     return new Started(new Issued(family, token), UserClaims.of(row));
                 });
     }
@@ -163,11 +168,14 @@ public class RefreshTokens {
      *
      * @param requestedScopes the `scope` of the request, or null; refused with invalid_scope before
      *        anything rotates when it is not within the grant (RFC 6749 §6)
+     * @param proofJkt the thumbprint of the request's DPoP proof key, or null without a proof; a
+     *        bound family rotates only for a proof of its key
      */
-    public Uni<Issued> rotate(String presented, ClientRecord client, Set<String> requestedScopes) {
+    public Uni<Issued> rotate(String presented, ClientRecord client, Set<String> requestedScopes, String proofJkt) {
         String successor = Secrets.newSecret();
         Tuple args = Tuple.of(hash(presented), hash(successor), Buffer.buffer(seal(successor, presented)), client.clientId(),
-                (double) ttl.toSeconds(), requestedScopes == null ? new String[0] : requestedScopes.toArray(String[]::new));
+                (double) ttl.toSeconds(), requestedScopes == null ? new String[0] : requestedScopes.toArray(String[]::new))
+                .addValue(proofJkt);
         return pool.preparedQuery(ROTATE).execute(args).flatMap(rows -> {
             if (rows.rowCount() == 0) {
                 return refused("unknown", "The refresh token is invalid", null);
@@ -178,7 +186,7 @@ public class RefreshTokens {
                 // every revocation of a grant ends its families in PostgreSQL, so a live row is the whole answer
                 return Uni.createFrom().item((Outcome) new Outcome.Ok(new Issued(family, successor)));
             }
-            return refusedOrRetried(row, family, presented, client, requestedScopes);
+            return refusedOrRetried(row, family, presented, client, requestedScopes, proofJkt);
         }).flatMap(outcome -> {
             if (outcome instanceof Outcome.Ok ok) {
                 return Uni.createFrom().item(ok.issued());
@@ -201,10 +209,19 @@ public class RefreshTokens {
 
     /** Why a token that did not rotate was refused, or the same successor for a retry within the grace window. */
     private Uni<Outcome> refusedOrRetried(Row row, RefreshFamily family, String presented, ClientRecord client,
-            Set<String> requestedScopes) {
+            Set<String> requestedScopes, String proofJkt) {
         // RFC 6749 §6: the refresh token must have been issued to the authenticated client
         if (!family.clientId().equals(client.clientId())) {
             return refused("other_client", "The refresh token was issued to another client", null);
+        }
+        // RFC 9449 §5: a bound refresh token is of use only with a proof of its key; without the
+        // key it is no leak, so neither the retry nor the reuse rule below applies
+        if (family.dpopJkt() != null && proofJkt == null) {
+            return Uni.createFrom().item(new Outcome.Refused("dpop_proof_missing",
+                    OAuthException.invalidDpopProof("The refresh token is bound to a DPoP key: a proof of that key is required"), null));
+        }
+        if (family.dpopJkt() != null && !family.dpopJkt().equals(proofJkt)) {
+            return refused("dpop_key_mismatch", "The refresh token is bound to another DPoP key", null);
         }
         if (row.getBoolean("revoked")) {
             return refused("family_revoked", "The refresh token has been revoked", null);
@@ -263,7 +280,7 @@ public class RefreshTokens {
     private static RefreshFamily family(Row row) {
         return new RefreshFamily(row.getString("family_id"), row.getString("grant_id"), row.getString("client_id"),
                 row.getString("user_id"), new ArrayList<>(SpaceDelimited.parse(row.getString("scope"))),
-                row.getLong("auth_time"), row.getLong("created_ms"), row.getLong("expires_at"));
+                row.getLong("auth_time"), row.getLong("created_ms"), row.getLong("expires_at"), row.getString("dpop_jkt"));
     }
 
     private static Buffer hash(String token) {

@@ -1,7 +1,9 @@
 package io.keyfair.token.token;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Consumes;
@@ -16,6 +18,9 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import io.keyfair.common.audit.AuditLog;
+import io.keyfair.common.dpop.DpopNonces;
+import io.keyfair.common.dpop.DpopProof;
+import io.keyfair.common.dpop.DpopProofVerifier;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.http.NoStore;
 import io.keyfair.common.clientauth.AuthenticatedClient;
@@ -30,7 +35,8 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The token endpoint (RFC 6749 §3.2) in fixed stages: parse, reject duplicate parameters,
- * authenticate the client, count it against its request limit (in memory), check the grant is allowed,
+ * authenticate the client, count it against its request limit (in memory), check the `DPoP` proof
+ * when there is one (RFC 9449 §5; a bearer request does no DPoP work), check the grant is allowed,
  * dispatch, reply with `no-store`.
  */
 @Path("/oauth/token")
@@ -39,12 +45,19 @@ public class TokenEndpoint {
     private final ClientAuthenticator authenticator;
     private final RequestLimits limits;
     private final AuditLog audit;
+    private final DpopProofVerifier dpop;
+    private final DpopNonces nonces;
+    private final String tokenUrl;
     private final Map<String, GrantHandler> grants = new HashMap<>();
 
-    TokenEndpoint(ClientAuthenticator authenticator, RequestLimits limits, AuditLog audit, Instance<GrantHandler> handlers) {
+    TokenEndpoint(ClientAuthenticator authenticator, RequestLimits limits, AuditLog audit, DpopProofVerifier dpop, DpopNonces nonces,
+            Instance<GrantHandler> handlers) {
         this.authenticator = authenticator;
         this.limits = limits;
         this.audit = audit;
+        this.dpop = dpop;
+        this.nonces = nonces;
+        this.tokenUrl = dpop.endpointUrl("/oauth/token");
         handlers.forEach(h -> grants.put(h.grantType(), h));
     }
 
@@ -52,15 +65,48 @@ public class TokenEndpoint {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> token(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @Context HttpServerRequest http) {
+            @Context HttpHeaders headers, @Context HttpServerRequest http) {
         ClientRequest request = ClientRequest.of(form, authorization, http);
+        List<String> proofs = headers.getRequestHeader(DPOP);
         return authenticator.authenticate(request)
                 .call(client -> limits.admit(client, Endpoint.TOKEN, request.get("grant_type").orElse(null)))
-                .flatMap(client -> dispatch(request, client))
-                .map(NoStore::json);
+                .flatMap(client -> proof(proofs, client).flatMap(proof -> dispatch(request, client, proof)
+                        .map(tokens -> reply(tokens, proof))));
     }
 
-    private Uni<TokenResponse> dispatch(ClientRequest request, AuthenticatedClient client) {
+    /** RFC 9449 §4.1: the request header carrying the proof. */
+    static final String DPOP = "DPoP";
+
+    /**
+     * RFC 9449 §4.3: the proof, checked only when the request has one; a client registered with
+     * `dpop_bound_access_tokens` must always send one (§5.2).
+     */
+    private Uni<Optional<DpopProof>> proof(List<String> proofs, AuthenticatedClient client) {
+        if (proofs == null || proofs.isEmpty()) {
+            if (client.client().dpopBoundAccessTokens()) {
+                audit.recordFailure("token.invalid_dpop_proof", client.clientId(), null, Map.of("reason", "missing"));
+                return Uni.createFrom().failure(OAuthException.invalidDpopProof("This client must send a DPoP proof with every token request"));
+            }
+            return Uni.createFrom().item(Optional.empty());
+        }
+        // §4.3 1: "there is not more than one DPoP HTTP request header field"
+        if (proofs.size() > 1) {
+            return Uni.createFrom().failure(OAuthException.invalidDpopProof("Only one DPoP header may be sent"));
+        }
+        return dpop.verify(proofs.get(0), "POST", tokenUrl, null).map(Optional::of)
+                .onFailure(OAuthException.class).invoke(e -> audit.recordFailure("token.invalid_dpop_proof", client.clientId(), null,
+                        Map.of("reason", ((OAuthException) e).description())));
+    }
+
+    /** `no-store`, and with required nonces the current one for the client's next proof (RFC 9449 §8.2). */
+    private Response reply(TokenResponse tokens, Optional<DpopProof> proof) {
+        Response response = NoStore.json(tokens);
+        return proof.isPresent() && nonces.required()
+                ? Response.fromResponse(response).header("DPoP-Nonce", nonces.current()).build()
+                : response;
+    }
+
+    private Uni<TokenResponse> dispatch(ClientRequest request, AuthenticatedClient client, Optional<DpopProof> proof) {
         String grantType = request.required("grant_type");
         GrantHandler handler = grants.get(grantType);
         if (handler == null) {
@@ -72,6 +118,6 @@ public class TokenEndpoint {
             audit.recordFailure("token.unauthorized_client", client.clientId(), null, Map.of("grant_type", grantType));
             throw OAuthException.unauthorizedClient("The client is not allowed to use this grant type");
         }
-        return handler.handle(request, client);
+        return handler.handle(request, client, proof);
     }
 }
