@@ -67,7 +67,7 @@ class RedisRestartIT {
         refresh(client, tokens.path("refresh_token")).then().statusCode(400).body("error", equalTo("invalid_grant"));
         userinfo(tokens.path("access_token")).then().statusCode(401);
         introspectAsAdmin(tokens.path("access_token")).then().statusCode(200).body("active", equalTo(false));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> redisCli("EXISTS", "kf:revoked:mirror-epoch").equals("1"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> redisCli("EXISTS", "kf:{revoked}:mirror-epoch").equals("1"));
         userinfo(tokens.path("access_token")).then().statusCode(401);
     }
 

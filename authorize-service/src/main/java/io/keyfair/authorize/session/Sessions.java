@@ -22,6 +22,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.redis.datasource.value.GetExArgs;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.set.ReactiveSetCommands;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -39,14 +40,10 @@ public class Sessions {
 
     private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
 
-    /**
-     * KEYS[1] = the session, KEYS[2] = its user's index; ARGV = data, TTL s, digest, index TTL s.
-     * One step, so no session exists that the index does not list.
-     */
-    private static final String START = """
-            redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-            redis.call('SADD', KEYS[2], ARGV[3])
-            redis.call('EXPIRE', KEYS[2], ARGV[4])
+    /** KEYS[1] = a user's index; ARGV = a session's digest, the index's TTL in s. */
+    private static final String LIST = """
+            redis.call('SADD', KEYS[1], ARGV[1])
+            redis.call('EXPIRE', KEYS[1], ARGV[2])
             return 1""";
 
     /** What Redis holds for a session. */
@@ -87,9 +84,13 @@ public class Sessions {
             return Uni.createFrom().failure(e);
         }
         String digest = digest(session.id());
-        // every later session of the user ends no later than this one can
-        return redis.execute("EVAL", START, "2", keys.session(digest), keys.sessionsOfUser(userId), data,
-                Long.toString(ttlFor(session).toSeconds()), digest, Long.toString(config.maxAge().toSeconds()))
+        // The index first, then the session: no session exists that the index does not list (an
+        // index entry whose session was never written is harmless). Two steps, not one script: the
+        // session's key is named by its digest and the index by the user, so a Redis Cluster may
+        // keep them on different nodes. Every later session of the user ends no later than this
+        // one can, so the index lives as long as the newest.
+        return redis.execute("EVAL", LIST, "1", keys.sessionsOfUser(userId), digest, Long.toString(config.maxAge().toSeconds()))
+                .flatMap(listed -> values.set(keys.session(digest), data, new SetArgs().ex(ttlFor(session))))
                 .replaceWith(session);
     }
 
@@ -100,12 +101,15 @@ public class Sessions {
     public Uni<Void> endAll(String userId) {
         String index = keys.sessionsOfUser(userId);
         return sets.smembers(index).flatMap(digests -> {
-            List<String> doomed = new ArrayList<>();
+            // one DEL per key: the sessions are spread over a Redis Cluster's slots; the index last,
+            // so that a failure leaves it listing what may still live
+            List<Uni<Integer>> ends = new ArrayList<>();
             for (String digest : digests) {
-                doomed.add(keys.session(digest));
+                ends.add(redis.key(String.class).del(keys.session(digest)));
             }
-            doomed.add(index);
-            return redis.key(String.class).del(doomed.toArray(String[]::new));
+            Uni<Void> sessionsEnded = ends.isEmpty() ? Uni.createFrom().voidItem()
+                    : Uni.join().all(ends).andFailFast().replaceWithVoid();
+            return sessionsEnded.flatMap(v -> redis.key(String.class).del(index));
         }).replaceWithVoid();
     }
 

@@ -40,6 +40,9 @@ class SessionsTest {
     @Inject
     SessionConfig config;
 
+    @Inject
+    Sessions sessions;
+
     private static String digest(Browser browser) {
         return HexFormat.of().formatHex(Secrets.sha256(browser.cookies.get("kf_session")));
     }
@@ -75,5 +78,21 @@ class SessionsTest {
         browser.submit(confirmation, Map.of("confirm", "yes")).then().statusCode(200);
 
         assertFalse(indexed(user.id(), digest));
+    }
+
+    @Test
+    void endingEveryOneOfAUsersSessionsDeletesEachSessionAndTheIndex() {
+        TestUsers.Created user = TestUsers.user().create(pool);
+        Browser phone = new Browser();
+        phone.login(phone.get("/login"), user).then().statusCode(303);
+        Browser laptop = new Browser();
+        laptop.login(laptop.get("/login"), user).then().statusCode(303);
+
+        sessions.endAll(user.id()).await().atMost(WAIT);
+
+        for (Browser browser : new Browser[] { phone, laptop }) {
+            assertFalse(redis.key(String.class).exists(keys.session(digest(browser))).await().atMost(WAIT));
+        }
+        assertFalse(redis.key(String.class).exists(keys.sessionsOfUser(user.id())).await().atMost(WAIT));
     }
 }

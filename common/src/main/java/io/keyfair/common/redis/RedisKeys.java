@@ -4,19 +4,44 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.keyfair.common.config.RedisConfig;
 
-/** The one place that names Redis keys and channels, so every service agrees on them. */
+/**
+ * The one place that names Redis keys and channels, so every service agrees on them.
+ *
+ * <p>Keys that one script or one command reads or writes together share a hash tag (the part in
+ * braces), so that a Redis Cluster keeps them in one hash slot, on one node: a multi-key step
+ * across slots fails there with {@code CROSSSLOT}. The groups:
+ * <ul>
+ * <li>{@code {revoked}}: the whole revocation mirror (entries, epoch, rebuild and sweep locks), read
+ * in one {@code MGET} per check and written by one script per chunk. It lives on one node; it holds
+ * only live revocations, and a check is one read of it.</li>
+ * <li>{@code {<code hash>}}: an authorization code and its used-marker (one redemption script).</li>
+ * <li>{@code {<address>}}: the login failures of an address and of each account at that address
+ * (one throttle script).</li>
+ * <li>{@code {rate-<shard>}}: request counters and excess sets of the clients of one of
+ * {@link #RATE_SHARDS} shards; token-service flushes each shard with its own script.</li>
+ * </ul>
+ * Every other key is read and written alone. The prefix comes first and holds no brace.
+ */
 @ApplicationScoped
 public class RedisKeys {
+
+    /** How many hash-tagged shards the request counters are spread over (one flush script each). */
+    public static final int RATE_SHARDS = 16;
 
     private final String prefix;
 
     RedisKeys(RedisConfig config) {
-        this.prefix = config.prefix();
+        String prefix = config.prefix();
+        if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+            // a brace in the prefix would become every key's hash tag, or break the ones below
+            throw new IllegalArgumentException("keyfair.redis.prefix must not contain '{' or '}'");
+        }
+        this.prefix = prefix;
     }
 
     /** A revoked access token's `jti`; lives as long as the token would have. */
     public String revokedAccessToken(String jti) {
-        return prefix + "revoked:jti:" + jti;
+        return prefix + "{revoked}:jti:" + jti;
     }
 
     /**
@@ -24,22 +49,22 @@ public class RedisKeys {
      * suspension and deletion); lives as long as the longest access token.
      */
     public String clientTokensRevokedBefore(String clientId) {
-        return prefix + "revoked:client:" + clientId;
+        return prefix + "{revoked}:client:" + clientId;
     }
 
     /** An unused authorization code, by the SHA-256 of the code. */
     public String authorizationCode(String codeHash) {
-        return prefix + "code:" + codeHash;
+        return prefix + "code:{" + codeHash + "}";
     }
 
     /** Remembers that a code was redeemed (value: its grant id), to recognise a replay. */
     public String usedAuthorizationCode(String codeHash) {
-        return prefix + "code-used:" + codeHash;
+        return prefix + "code-used:{" + codeHash + "}";
     }
 
     /** Every access token of a grant is void (code replay, refresh-token reuse, revocation). */
     public String revokedGrant(String grantId) {
-        return prefix + "revoked:grant:" + grantId;
+        return prefix + "{revoked}:grant:" + grantId;
     }
 
     /**
@@ -47,7 +72,7 @@ public class RedisKeys {
      * (the user or an admin removed the connection).
      */
     public String userClientTokensRevokedBefore(String clientId, String userId) {
-        return prefix + "revoked:user-client:" + clientId + ":" + userId;
+        return prefix + "{revoked}:user-client:" + clientId + ":" + userId;
     }
 
     /**
@@ -55,7 +80,7 @@ public class RedisKeys {
      * lives as long as the longest access token.
      */
     public String userTokensRevokedBefore(String userId) {
-        return prefix + "revoked:user:" + userId;
+        return prefix + "{revoked}:user:" + userId;
     }
 
     /**
@@ -64,17 +89,17 @@ public class RedisKeys {
      * and nobody trusts the mirror again until it is rebuilt.
      */
     public String revocationMirrorEpoch() {
-        return prefix + "revoked:mirror-epoch";
+        return prefix + "{revoked}:mirror-epoch";
     }
 
     /** Held by the one instance rebuilding the revocation mirror (value: its random token). */
     public String revocationMirrorRebuild() {
-        return prefix + "revoked:mirror-rebuild";
+        return prefix + "{revoked}:mirror-rebuild";
     }
 
     /** Held by the one instance re-applying the latest revocations in a sweep period. */
     public String revocationMirrorSweep() {
-        return prefix + "revoked:mirror-sweep";
+        return prefix + "{revoked}:mirror-sweep";
     }
 
     /** A login session, by the SHA-256 of its cookie value. */
@@ -135,12 +160,12 @@ public class RedisKeys {
      * address comes first: it never holds a `|`, so no two pairs share a key.
      */
     public String loginFailuresOfAccountAtAddress(String username, String address) {
-        return prefix + "login-fail:pair:" + address + "|" + username;
+        return prefix + "login-fail:pair:{" + address + "}|" + username;
     }
 
     /** Failed logins from one client address within the throttling window. */
     public String loginFailuresOfAddress(String address) {
-        return prefix + "login-fail:address:" + address;
+        return prefix + "login-fail:address:{" + address + "}";
     }
 
     /**
@@ -160,7 +185,7 @@ public class RedisKeys {
      * after its window ends.
      */
     public String requestCount(String clientId, String bucket, long window) {
-        return prefix + "rate:" + clientId + ":" + bucket + ":" + window;
+        return prefix + "rate:" + rateTag(clientId) + ":" + clientId + ":" + bucket + ":" + window;
     }
 
     /**
@@ -168,7 +193,19 @@ public class RedisKeys {
      * over a request limit, within the abuse rule's span; lives as long as that span.
      */
     public String limitExcessMinutes(String clientId) {
-        return prefix + "rate-excess:" + clientId;
+        return prefix + "rate-excess:" + rateTag(clientId) + ":" + clientId;
+    }
+
+    /**
+     * The shard of a client's request counters, 0 to {@link #RATE_SHARDS} - 1: the same on every
+     * replica ({@link String#hashCode} is specified).
+     */
+    public static int rateShard(String clientId) {
+        return Math.floorMod(clientId.hashCode(), RATE_SHARDS);
+    }
+
+    private static String rateTag(String clientId) {
+        return "{rate-" + rateShard(clientId) + "}";
     }
 
     /**

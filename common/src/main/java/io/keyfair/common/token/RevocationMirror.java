@@ -40,12 +40,15 @@ public class RevocationMirror {
 
     private static final Logger LOG = Logger.getLogger(RevocationMirror.class);
 
-    /** ARGV = (key, value, expiry in epoch ms) triples. */
+    /**
+     * KEYS = the entries; ARGV = (value, expiry in epoch ms) per key. The keys are declared (and
+     * share the `{revoked}` hash tag) so that a Redis Cluster runs the script on their node.
+     */
     private static final String APPLY = """
-            for i = 1, #ARGV, 3 do
-              redis.call('SET', ARGV[i], ARGV[i + 1], 'PXAT', ARGV[i + 2])
+            for i = 1, #KEYS do
+              redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PXAT', ARGV[2 * i])
             end
-            return #ARGV / 3""";
+            return #KEYS""";
 
     /** KEYS = rebuild lock, epoch; ARGV = the lock's token, the new epoch. Only the lock holder finishes. */
     private static final String FINISH = """
@@ -172,10 +175,16 @@ public class RevocationMirror {
             return Uni.createFrom().voidItem();
         }
         int to = Math.min(args.size(), from + CHUNK * 3);
-        List<String> call = new ArrayList<>(to - from + 3);
+        List<String> call = new ArrayList<>(to - from + 2);
         call.add(APPLY);
-        call.add("0");
-        call.addAll(args.subList(from, to));
+        call.add(Integer.toString((to - from) / 3));
+        for (int i = from; i < to; i += 3) {
+            call.add(args.get(i));
+        }
+        for (int i = from; i < to; i += 3) {
+            call.add(args.get(i + 1));
+            call.add(args.get(i + 2));
+        }
         return redis.execute("EVAL", call.toArray(String[]::new)).flatMap(r -> applyInChunks(args, to));
     }
 

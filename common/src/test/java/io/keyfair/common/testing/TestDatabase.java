@@ -5,11 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.Properties;
 
 import io.keyfair.common.keys.DevKeySet;
 import io.keyfair.common.schema.SchemaMigration;
@@ -50,7 +50,12 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void createDatabaseIfMissing(String url, String user, String password) {
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+        Properties credentials = new Properties();
+        credentials.setProperty("user", user);
+        credentials.setProperty("password", password);
+        // the driver itself, not DriverManager: after a test profile restarted Quarkus in this JVM,
+        // DriverManager no longer offers the driver the first application's class loader registered
+        try (Connection c = new org.postgresql.Driver().connect(url, credentials); Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'")) {
                 if (rs.next()) {
                     return;

@@ -3,6 +3,8 @@ package io.keyfair.token.limit;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +28,13 @@ import io.vertx.mutiny.redis.client.Response;
  * It is admitted while the window's last known total of every replica plus what this instance
  * counted since that total was read stays under the limit, so the decision costs microseconds and
  * never waits on Redis. Every {@link #flush()} (about every 100 ms, {@link RequestLimits}) adds
- * the local counts to the shared counters and reads the totals back in <em>one</em> atomic Redis
- * step (a Lua script over every key that changed); the same step records, for the abuse rule, the
- * windows in which a client was refused. So replicas see each other's requests within a flush
- * interval, and together overshoot a limit by at most what they admit in that interval.
+ * the local counts to the shared counters and reads the totals back in one atomic Redis step per
+ * shard of clients (a Lua script over every key of the shard that changed; at most
+ * {@link RedisKeys#RATE_SHARDS} scripts, sent together): a shard's keys share a hash tag, so a
+ * Redis Cluster runs each script on the one node that holds them. The same step records, for the
+ * abuse rule, the windows in which a client was refused. So replicas see each other's requests
+ * within a flush interval, and together overshoot a limit by at most what they admit in that
+ * interval.
  *
  * <p>Windows are fixed (the epoch divided into whole windows), not sliding: `Retry-After` is the
  * time until the window ends, when the count starts again. When Redis is down or slow, requests
@@ -249,17 +254,28 @@ final class LimitCounter {
         if (!flushing.compareAndSet(false, true)) {
             return Uni.createFrom().item(false);
         }
-        Batch batch;
+        Collection<Batch> batches;
         try {
-            batch = collect(clock.millis() / windowMillis);
+            batches = collect(clock.millis() / windowMillis);
         } catch (RuntimeException e) {
             flushing.set(false);
             throw e;
         }
-        if (batch.isEmpty()) {
+        if (batches.isEmpty()) {
             flushing.set(false);
             return Uni.createFrom().item(true);
         }
+        List<Uni<Void>> sent = new ArrayList<>(batches.size());
+        for (Batch batch : batches) {
+            sent.add(send(batch));
+        }
+        return Uni.join().all(sent).andCollectFailures()
+                .eventually(() -> flushing.set(false))
+                .replaceWith(true);
+    }
+
+    /** One shard's script; never fails: when Redis does not answer, its counts stay for the next flush. */
+    private Uni<Void> send(Batch batch) {
         return redis.execute("EVAL", batch.args())
                 .ifNoItem().after(flushTimeout).fail()
                 .onItemOrFailure().transformToUni((totals, e) -> {
@@ -269,14 +285,15 @@ final class LimitCounter {
                         return Uni.createFrom().voidItem();
                     }
                     return batch.answered(totals);
-                })
-                .eventually(() -> flushing.set(false))
-                .replaceWith(true);
+                });
     }
 
-    /** The windows to send; forgets windows that ended and have nothing left to send. */
-    private Batch collect(long current) {
-        Batch batch = new Batch(current);
+    /**
+     * The windows to send, one batch per shard that has any; forgets windows that ended and have
+     * nothing left to send.
+     */
+    private Collection<Batch> collect(long current) {
+        Map<Integer, Batch> shards = new HashMap<>();
         for (var entry : windows.entrySet()) {
             WindowKey key = entry.getKey();
             Window w = entry.getValue();
@@ -293,11 +310,11 @@ final class LimitCounter {
             boolean near = key.window() == current && estimate < w.limit && 2 * estimate >= w.limit;
             if (delta > 0 || near) {
                 w.sent = counted;
-                batch.counter(key, w, delta, counted);
+                batchOf(shards, key, current).counter(key, w, delta, counted);
             }
             boolean overLimit = w.refused && !w.excessReported;
             if (overLimit) {
-                batch.excess(key, w);
+                batchOf(shards, key, current).excess(key, w);
             }
             if (key.window() < current && delta == 0 && !overLimit) {
                 windows.remove(key);
@@ -305,7 +322,11 @@ final class LimitCounter {
         }
         // shortcuts to windows that ended: the client's next request goes the long way
         this.current.values().removeIf(slots -> stale(slots, current));
-        return batch;
+        return shards.values();
+    }
+
+    private Batch batchOf(Map<Integer, Batch> shards, WindowKey key, long current) {
+        return shards.computeIfAbsent(RedisKeys.rateShard(key.clientId()), shard -> new Batch(current));
     }
 
     private static boolean stale(AtomicReferenceArray<Window> slots, long current) {
@@ -324,7 +345,7 @@ final class LimitCounter {
         return w == null ? 0 : w.estimate();
     }
 
-    /** The keys and values of one flush, and what to do with Redis's answer. */
+    /** The keys and values of one shard's script in a flush, and what to do with Redis's answer. */
     private final class Batch {
         private final long current;
         private final List<String> counterKeys = new ArrayList<>();
@@ -350,10 +371,6 @@ final class LimitCounter {
         void excess(WindowKey key, Window w) {
             excesses.computeIfAbsent(key.clientId() + "@" + key.window(), id -> new Excess(key.clientId(), key.window(),
                     new ArrayList<>())).windows().add(w);
-        }
-
-        boolean isEmpty() {
-            return counterKeys.isEmpty() && excesses.isEmpty();
         }
 
         String[] args() {

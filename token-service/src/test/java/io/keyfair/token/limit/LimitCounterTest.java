@@ -118,6 +118,15 @@ class LimitCounterTest {
         return UUID.randomUUID().toString().replace("-", "");
     }
 
+    private static String clientInShard(int shard) {
+        while (true) {
+            String id = newClientId();
+            if (RedisKeys.rateShard(id) == shard) {
+                return id;
+            }
+        }
+    }
+
     private long shared(String clientId, Kind kind) {
         var value = redis.execute("GET", keys.requestCount(clientId, kind.bucket, clock.millis() / 60_000)).await().atMost(WAIT);
         return value == null ? 0 : value.toLong();
@@ -181,9 +190,12 @@ class LimitCounterTest {
     }
 
     @Test
-    void oneFlushIsOneRedisStepForEveryClientThatChanged() {
+    void oneFlushIsOneRedisStepPerShardOfTheClientsThatChanged() {
         LimitCounter a = replica(recorded());
-        List<String> clients = List.of(newClientId(), newClientId(), newClientId());
+        // three clients of one shard and one of another: two scripts, each over one hash tag
+        String first = newClientId();
+        List<String> clients = List.of(first, clientInShard(RedisKeys.rateShard(first)),
+                clientInShard(RedisKeys.rateShard(first)), clientInShard((RedisKeys.rateShard(first) + 1) % RedisKeys.RATE_SHARDS));
         for (String client : clients) {
             a.admit(client, Kind.CLIENT_CREDENTIALS, 1);
             a.admit(client, Kind.CLIENT_CREDENTIALS, 1); // refused: the excess is recorded by the same step
@@ -193,7 +205,7 @@ class LimitCounterTest {
 
         flush(a);
 
-        assertEquals(List.of("EVAL"), commands);
+        assertEquals(List.of("EVAL", "EVAL"), commands);
         for (String client : clients) {
             assertEquals(1, shared(client, Kind.CLIENT_CREDENTIALS));
             assertEquals(2, shared(client, Kind.OTHER));
@@ -201,7 +213,7 @@ class LimitCounterTest {
         }
         // nothing new: no Redis step at all
         flush(a);
-        assertEquals(1, commands.size());
+        assertEquals(2, commands.size());
     }
 
     @Test
