@@ -26,7 +26,7 @@ class LogHygieneIT {
     @Test
     void noSecretCodeOrTokenTheTestsSawIsInAnyLog() throws IOException {
         Set<String> secrets = Seen.all();
-        assertTrue(secrets.size() > 20, "the tests before this one recorded what they saw: " + secrets.size());
+        assertTrue(secrets.size() >= 4, "the tests before this one recorded what they saw: " + secrets.size());
         List<Path> logs;
         try (Stream<Path> files = Files.list(LOGS)) {
             logs = files.filter(f -> f.getFileName().toString().matches(".*\\.log(\\.1)?")).sorted().toList();
