@@ -14,6 +14,11 @@ SERVICES=(token-service authorize-service userinfo-service client-registry-servi
 declare -A PORT=([authorize-service]=8081 [token-service]=8082 [userinfo-service]=8083
                  [client-registry-service]=8084)
 NGINX_PORT=8080
+# KEYFAIR_TLS=1: nginx also serves https on TLS_PORT, which becomes the issuer, and :8080 redirects
+# there; the certificate is made once into .state/tls/ (up's ensure_tls)
+TLS_PORT=8443
+case ${KEYFAIR_TLS:-} in 1 | true | yes) TLS=true ;; *) TLS=false ;; esac
+TLS_DIR=$STATE/tls
 # token-service may run as several instances behind nginx (KEYFAIR_TOKEN_REPLICAS, default 1, at
 # most 9), sharing PostgreSQL and Redis as replicas do in Kubernetes: the first is token-service on
 # 8082, the n-th token-service@n on 8082 + 10·(n-1) (8092, 8102, ...). INSTANCES is what runs.

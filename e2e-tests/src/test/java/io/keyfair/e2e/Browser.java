@@ -100,7 +100,7 @@ public final class Browser {
                 .replace("&#x2F;", "/").replace("&#47;", "/").replace("&#x3D;", "=").replace("&#61;", "=");
     }
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+    private final HttpClient http = Stack.httpClient().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private final Map<String, String> cookies = new LinkedHashMap<>();
     private final List<String> setCookieHeaders = new ArrayList<>();
@@ -115,6 +115,7 @@ public final class Browser {
     }
 
     public Page post(URI uri, Map<String, String> form) {
+        Seen.recordFields(form);
         return send(HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Origin", uri.getScheme() + "://" + uri.getAuthority())
@@ -163,6 +164,7 @@ public final class Browser {
                     cookies.put(name, value);
                 }
             }
+            r.headers().firstValue("location").ifPresent(l -> Seen.recordFields(query(built.uri().resolve(l))));
             return new Page(r.statusCode(), built.uri(), r.headers().map(), r.body());
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -9,40 +9,79 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
+
 import io.restassured.RestAssured;
+import io.restassured.config.SSLConfig;
 
 /**
  * The running local stack the tests talk to, through nginx as a client would. Unless
  * KEYFAIR_E2E_ISSUER names a running stack, `deploy/local/up` is run once (it starts what is not
  * running and restarts what is stale, and is harmless otherwise), with two token-service
- * instances unless KEYFAIR_TOKEN_REPLICAS says otherwise.
+ * instances unless KEYFAIR_TOKEN_REPLICAS says otherwise. With KEYFAIR_TLS=1 (which `up` sees too)
+ * the issuer is https://localhost:8443, and every client of the tests trusts the local CA `up`
+ * made (deploy/local/.state/tls/ca.pem, or KEYFAIR_E2E_CA) and nothing else: certificates are
+ * checked, not switched off.
  */
 public final class Stack {
 
     public static final String ISSUER;
     public static final String ADMIN_ID;
     public static final String ADMIN_SECRET;
+    /** Trusts the local CA when the issuer is https; the JDK's default otherwise. */
+    static final SSLContext SSL;
 
     static {
         String external = System.getenv("KEYFAIR_E2E_ISSUER");
         Path root = Path.of("").toAbsolutePath().getParent();
         if (external == null || external.isBlank()) {
             runUp(root);
-            ISSUER = System.getenv().getOrDefault("KEYFAIR_ISSUER", "http://localhost:8080");
+            ISSUER = System.getenv().getOrDefault("KEYFAIR_ISSUER", tls() ? "https://localhost:8443" : "http://localhost:8080");
         } else {
             ISSUER = external;
         }
         Map<String, String> admin = adminCredentials(root);
         ADMIN_ID = admin.get("KEYFAIR_ADMIN_CLIENT_ID");
         ADMIN_SECRET = admin.get("KEYFAIR_ADMIN_CLIENT_SECRET");
+        Seen.record(ADMIN_SECRET);
+        URI issuer = URI.create(ISSUER);
+        boolean https = "https".equals(issuer.getScheme());
         RestAssured.baseURI = ISSUER;
-        RestAssured.port = URI.create(ISSUER).getPort() == -1 ? 80 : URI.create(ISSUER).getPort();
+        RestAssured.port = issuer.getPort() == -1 ? (https ? 443 : 80) : issuer.getPort();
         RestAssured.urlEncodingEnabled = true;
+        RestAssured.filters(Seen.FILTER);
+        if (https) {
+            KeyStore trust = LocalCa.trustStore(Path.of(System.getenv().getOrDefault("KEYFAIR_E2E_CA",
+                    root.resolve("deploy/local/.state/tls/ca.pem").toString())));
+            SSL = LocalCa.sslContext(trust);
+            RestAssured.config = RestAssured.config().sslConfig(SSLConfig.sslConfig().trustStore(trust));
+        } else {
+            try {
+                SSL = SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** KEYFAIR_TLS as deploy/local/up reads it. */
+    static boolean tls() {
+        return switch (System.getenv().getOrDefault("KEYFAIR_TLS", "")) {
+            case "1", "true", "yes" -> true;
+            default -> false;
+        };
+    }
+
+    /** An HTTP client for the stack: it trusts what the stack's certificate needs, nothing less. */
+    public static HttpClient.Builder httpClient() {
+        return HttpClient.newBuilder().sslContext(SSL);
     }
 
     private Stack() {
@@ -94,7 +133,7 @@ public final class Stack {
     }
 
     private static void waitReady() {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = httpClient().build();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             try {

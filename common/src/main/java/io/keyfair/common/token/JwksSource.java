@@ -19,6 +19,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import io.keyfair.common.config.KeysConfig;
 import io.keyfair.common.keys.KeyRing;
 import io.keyfair.common.keys.SigningKeys;
+import io.keyfair.common.log.RequestIds;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.WebClient;
@@ -100,7 +101,13 @@ public class JwksSource {
             if (client == null) {
                 client = WebClient.create(vertx);
             }
-            inFlight = client.getAbs(config.jwksUrl()).send()
+            var request = client.getAbs(config.jwksUrl());
+            // a fetch for an unknown kid belongs to the request that brought it: token-service's log says so
+            String requestId = RequestIds.current();
+            if (requestId != null) {
+                request.putHeader(RequestIds.HEADER, requestId);
+            }
+            inFlight = request.send()
                     .map(response -> {
                         if (response.statusCode() != 200) {
                             throw new IllegalStateException("JWKS answered " + response.statusCode());
