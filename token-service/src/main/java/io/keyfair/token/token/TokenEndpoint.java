@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -40,6 +41,8 @@ public class TokenEndpoint {
     private final RequestLimits limits;
     private final AuditLog audit;
     private final Map<String, GrantHandler> grants = new HashMap<>();
+    @Inject
+    IssuedTokens issued;
 
     TokenEndpoint(ClientAuthenticator authenticator, RequestLimits limits, AuditLog audit, Instance<GrantHandler> handlers) {
         this.authenticator = authenticator;
@@ -72,6 +75,6 @@ public class TokenEndpoint {
             audit.recordFailure("token.unauthorized_client", client.clientId(), null, Map.of("grant_type", grantType));
             throw OAuthException.unauthorizedClient("The client is not allowed to use this grant type");
         }
-        return handler.handle(request, client);
+        return handler.handle(request, client).invoke(() -> issued.issued(grantType, client.client()));
     }
 }
