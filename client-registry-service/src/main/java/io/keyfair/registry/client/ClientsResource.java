@@ -106,7 +106,8 @@ public class ClientsResource {
     @PATCH
     @Path("{id}")
     @Consumes({ MediaType.APPLICATION_JSON, "application/merge-patch+json" })
-    public Uni<ClientView> patch(@PathParam("id") String id, String body) {
+    public Uni<ClientView> patch(@PathParam("id") String id, @RequestBody(required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ClientMetadata.class))) String body) {
         ObjectNode patch = JsonBody.required(body, OAuthException::invalidClientMetadata).json();
         for (String member : FIXED_MEMBERS) {
             if (patch.has(member)) {
