@@ -86,6 +86,19 @@ class NetworkPoliciesTest {
 
     @ParameterizedTest
     @FieldSource("OVERLAYS")
+    void registryReadsEveryServicesOpenApiDocument(String overlay) {
+        Map<String, String> registry = podLabels(named(overlay, "Deployment", "client-registry-service"));
+        for (String service : List.of("authorize-service", "userinfo-service", "token-service")) {
+            assertTrue(egress(overlay, registry).stream().anyMatch(r -> allowsPort(r, 8080) && r.path("to").toString().contains(service)),
+                    overlay + ": client-registry-service reaches " + service + " for /admin/openapi");
+            assertTrue(ingress(overlay, podLabels(named(overlay, "Deployment", service))).stream()
+                    .anyMatch(r -> allowsPort(r, 8080) && r.path("from").toString().contains("client-registry-service")),
+                    overlay + ": " + service + " admits client-registry-service");
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("OVERLAYS")
     void onlyTokenServiceGoesOutToEventReceivers(String overlay) {
         for (JsonNode workload : workloads(overlay)) {
             boolean token = name(workload).equals("token-service");

@@ -5,12 +5,14 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.keyfair.authorize.authorization.AuthorizationOutcome.Code;
 import io.keyfair.authorize.authorization.AuthorizationOutcome.Failure;
 import io.keyfair.authorize.authorization.AuthorizationOutcome.Framed;
 import io.keyfair.authorize.authorization.AuthorizationOutcome.ShowConsent;
 import io.keyfair.authorize.authorization.AuthorizationOutcome.ShowLogin;
+import io.keyfair.authorize.authorization.AuthorizationMetrics.Outcome;
 import io.keyfair.authorize.page.PageException;
 import io.keyfair.authorize.session.Session;
 import io.keyfair.common.audit.AuditLog;
@@ -52,6 +54,8 @@ public class AuthorizationFlow {
     private final OAuthConfig oauth;
     private final AuditLog audit;
     private final Clock clock;
+    @Inject
+    AuthorizationMetrics metrics;
 
     AuthorizationFlow(PendingRequests pending, FramedContinuations continuations, Consents consents, ClientDirectory clients,
             AuthorizationCodes codes, OAuthConfig oauth, AuditLog audit, Clock clock) {
@@ -117,17 +121,20 @@ public class AuthorizationFlow {
             return consents.grant(s.userId(), p.client().clientId(), p.request().scopes())
                     .call(() -> audit.record("consent.granted", p.client().clientId(), s.userId(), s.userId(),
                             Map.of("scope", String.join(" ", p.request().scopes()))))
-                    .flatMap(v -> issueCode(p, s));
+                    .flatMap(v -> issueCode(p, s))
+                    .invoke(() -> metrics.count(Outcome.APPROVED));
         }).onFailure(OAuthException.class).recoverWithUni(e -> fail(p, (OAuthException) e, s.userId()));
     }
 
     /** The user refused on the consent page (RFC 6749 §4.1.2.1 access_denied). */
     public Uni<AuthorizationOutcome> deny(Pending p, Session s) {
+        metrics.count(Outcome.DENIED);
         return fail(p, OAuthException.of(OAuthError.ACCESS_DENIED, "The user denied the request"), s.userId());
     }
 
     /** The user cancelled on the login page, before anyone signed in: refused like {@link #deny}. */
     public Uni<AuthorizationOutcome> cancel(Pending p) {
+        metrics.count(Outcome.DENIED);
         return fail(p, OAuthException.of(OAuthError.ACCESS_DENIED, "The user cancelled the sign-in"), null);
     }
 
@@ -168,7 +175,8 @@ public class AuthorizationFlow {
     /** Transparent authorization: no page, but the grant is recorded so the user sees it. */
     private Uni<AuthorizationOutcome> transparently(Pending p, Session s, boolean framed) {
         return consents.grant(s.userId(), p.client().clientId(), p.request().scopes())
-                .flatMap(v -> deliver(p, s, framed));
+                .flatMap(v -> deliver(p, s, framed))
+                .invoke(o -> counted(o, Outcome.TRANSPARENT));
     }
 
     /** A grant the user gave before and that covers the request, else the consent page. */
@@ -176,7 +184,15 @@ public class AuthorizationFlow {
         return consents.find(s.userId(), p.client().clientId())
                 .flatMap(grant -> grant.isPresent() && grant.get().covers(p.request().scopes()) && !p.request().prompts("consent")
                         ? consents.touch(s.userId(), p.client().clientId()).flatMap(v -> deliver(p, s, framed))
+                                .invoke(o -> counted(o, Outcome.PRIOR_CONSENT))
                         : askConsent(p));
+    }
+
+    /** Counted when the code goes out: a framed request passes here twice, first for its continuation page. */
+    private void counted(AuthorizationOutcome o, Outcome outcome) {
+        if (o instanceof Code) {
+            metrics.count(outcome);
+        }
     }
 
     private Uni<AuthorizationOutcome> askConsent(Pending p) {

@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
 import io.keyfair.authorize.authorization.AuthorizationOutcome.Code;
@@ -38,6 +39,8 @@ public class AuthorizationResponses {
 
     private final Links links;
     private final String issuer;
+    @Inject
+    AuthorizationMetrics metrics;
 
     AuthorizationResponses(Links links, OAuthConfig config) {
         this.links = links;
@@ -69,6 +72,7 @@ public class AuthorizationResponses {
             return success(code.redirectUri(), code.code(), code.state());
         }
         if (outcome instanceof Failure failure) {
+            metrics.redirectedError(failure.error().error());
             return error(failure.redirectUri(), failure.error(), failure.state());
         }
         throw new IllegalArgumentException("no redirect for " + outcome.getClass().getSimpleName());

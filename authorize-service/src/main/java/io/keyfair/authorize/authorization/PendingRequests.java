@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,6 +45,8 @@ public class PendingRequests {
     private final RedisKeys keys;
     private final ObjectMapper json;
     private final RequestConfig config;
+    @Inject
+    AuthorizationMetrics metrics;
 
     PendingRequests(ReactiveRedisDataSource redis, CurrentVertxRequest request, RedisKeys keys, ObjectMapper json,
             RequestConfig config) {
@@ -77,6 +80,7 @@ public class PendingRequests {
         return redis.execute("EVAL", COUNT, "1", keys.authorizationRequestsOfAddress(address),
                 Long.toString(config.rateWindow().toMillis())).map(r -> {
                     if (r.get(0).toLong() > config.maxPerAddress()) {
+                        metrics.count(AuthorizationMetrics.Outcome.THROTTLED);
                         throw PageException.tooManyRequests(Duration.ofMillis(Math.max(0, r.get(1).toLong())));
                     }
                     return null;

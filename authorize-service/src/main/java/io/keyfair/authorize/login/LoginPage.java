@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -19,6 +20,8 @@ import jakarta.ws.rs.core.UriInfo;
 
 import io.keyfair.authorize.authorization.AuthorizationFlow;
 import io.keyfair.authorize.authorization.AuthorizationFlow.Pending;
+import io.keyfair.authorize.authorization.AuthorizationMetrics;
+import io.keyfair.authorize.authorization.AuthorizationMetrics.Outcome;
 import io.keyfair.authorize.authorization.AuthorizationResponses;
 import io.keyfair.authorize.authorization.PendingRequests;
 import io.keyfair.authorize.page.Csrf;
@@ -79,6 +82,8 @@ public class LoginPage implements Page {
     private final Csrf csrf;
     private final Links links;
     private final AuditLog audit;
+    @Inject
+    AuthorizationMetrics metrics;
 
     LoginPage(Credentials credentials, LoginThrottle throttle, Sessions sessions, AuthorizationFlow flow,
             AuthorizationResponses responses, Csrf csrf, Links links, AuditLog audit) {
@@ -134,6 +139,7 @@ public class LoginPage implements Page {
         String username = form.username();
         if (username == null || username.isBlank() || password == null || password.isEmpty()
                 || username.length() > MAX_USERNAME || password.length() > MAX_PASSWORD) {
+            metrics.count(Outcome.LOGIN_FAILED);
             return render(401, headers, form, FAILED);
         }
         // counted before the (slow) password check: parallel attempts cannot get past the limit
@@ -171,11 +177,13 @@ public class LoginPage implements Page {
     /** The attempt stays counted as a failure by the throttle. */
     private Uni<Response> failed(HttpHeaders headers, Form form) {
         audit.recordFailure("login.failed", form.clientId(), null, Map.of());
+        metrics.count(Outcome.LOGIN_FAILED);
         return render(401, headers, form, FAILED);
     }
 
     private Uni<Response> throttled(HttpHeaders headers, Form form, Duration wait) {
         audit.recordFailure("login.throttled", form.clientId(), null, Map.of());
+        metrics.count(Outcome.THROTTLED);
         long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
         long minutes = (seconds + 59) / 60;
         String message = "Too many failed sign-in attempts. Try again in "

@@ -18,6 +18,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.keyfair.common.admin.AdminCaller;
@@ -66,7 +71,10 @@ public class ClientsResource {
     /** 201 with the client, its secret and `status` (`approved` for a dedicated app, else `pending`). */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> create(String body) {
+    @APIResponse(responseCode = "201", description = "Registered; the secret is shown only now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RegisteredClient.class)))
+    public Uni<Response> create(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ClientMetadata.class))) String body) {
         ObjectNode json = JsonBody.required(body, OAuthException::invalidClientMetadata).json();
         String actor = caller.clientId();
         return validator.validate(json)
@@ -98,7 +106,8 @@ public class ClientsResource {
     @PATCH
     @Path("{id}")
     @Consumes({ MediaType.APPLICATION_JSON, "application/merge-patch+json" })
-    public Uni<ClientView> patch(@PathParam("id") String id, String body) {
+    public Uni<ClientView> patch(@PathParam("id") String id, @RequestBody(required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ClientMetadata.class))) String body) {
         ObjectNode patch = JsonBody.required(body, OAuthException::invalidClientMetadata).json();
         for (String member : FIXED_MEMBERS) {
             if (patch.has(member)) {
@@ -115,6 +124,7 @@ public class ClientsResource {
     /** 204. Every access token of the client stops working at once. */
     @DELETE
     @Path("{id}")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Uni<Response> delete(@PathParam("id") String id) {
         return deletion.delete(id, caller.clientId()).replaceWith(Response.noContent().build());
     }

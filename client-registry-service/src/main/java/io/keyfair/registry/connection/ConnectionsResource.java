@@ -13,6 +13,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.keyfair.common.admin.AdminCaller;
 import io.keyfair.common.admin.Paging;
 import io.keyfair.common.config.OAuthConfig;
@@ -63,6 +65,7 @@ public class ConnectionsResource {
     /** 204: the consent, every refresh family and every access token of this connection end at once. */
     @DELETE
     @Path("{userId}")
+    @APIResponse(responseCode = "204", description = "Revoked: every token of the connection stops at once")
     public Uni<Response> revoke(@PathParam("id") String clientId, @PathParam("userId") String userId) {
         return revocation.revoke(clientId, userId, "admin:" + caller.clientId()).replaceWith(Response.noContent().build());
     }

@@ -11,6 +11,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import org.jboss.logging.Logger;
 
 import io.keyfair.common.admin.AdminCaller;
@@ -45,6 +49,8 @@ public class InitialAccessTokensResource {
     }
 
     @POST
+    @APIResponse(responseCode = "201", description = "The token, shown only now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IssuedInitialAccessToken.class)))
     public Uni<Response> issue(String body) {
         Integer given = JsonBody.optional(body, OAuthException::invalidRequest).integer("expires_in", 60, 2_592_000);
         int expiresIn = given == null ? DEFAULT_EXPIRES_IN : given;

@@ -11,6 +11,11 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.keyfair.common.admin.AdminAuthorization;
 import io.keyfair.common.client.ClientStatus;
 import io.keyfair.common.error.OAuthException;
@@ -55,7 +60,10 @@ public class RegistrationResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> register(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, String body) {
+    @APIResponse(responseCode = "201", description = "Registered (pending approval); the secret is shown only now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RegisteredClient.class)))
+    public Uni<Response> register(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @RequestBody(required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ClientMetadata.class))) String body) {
         String token = AdminAuthorization.bearerToken(authorization);
         if (token == null) {
             // RFC 6750 §3.1: no token, a bare challenge

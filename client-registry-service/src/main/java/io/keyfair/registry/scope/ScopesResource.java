@@ -11,6 +11,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import org.jboss.logging.Logger;
 
 import io.keyfair.common.admin.AdminCaller;
@@ -50,6 +54,10 @@ public class ScopesResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "201", description = "Added to the catalog",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScopeView.class)))
+    @APIResponse(responseCode = "200", description = "Its description replaced",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ScopeView.class)))
     public Uni<Response> save(String body) {
         JsonBody json = JsonBody.required(body, OAuthException::invalidRequest);
         String name = json.string("name");

@@ -7,6 +7,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.keyfair.common.admin.AdminCaller;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.http.NoStore;
@@ -31,6 +35,8 @@ public class SecretRotationResource {
     }
 
     @POST
+    @APIResponse(responseCode = "200", description = "The new secret, shown only now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RotatedSecret.class)))
     public Uni<Response> rotate(@PathParam("id") String id, String body) {
         Integer given = JsonBody.optional(body, OAuthException::invalidRequest)
                 .integer("previous_secret_ttl", 0, SecretRotation.MAX_PREVIOUS_SECRET_TTL);

@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.keyfair.common.client.PolicySuspension;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -36,11 +38,15 @@ public class AbuseRules {
     private final Pool pool;
     private final AbuseConfig config;
     private final PolicySuspension suspension;
+    /** `keyfair_refresh_reuse_total`: reuse detections, every client together (no client label). */
+    private final Counter reuses;
 
-    AbuseRules(Pool pool, AbuseConfig config, PolicySuspension suspension) {
+    AbuseRules(Pool pool, AbuseConfig config, PolicySuspension suspension, MeterRegistry metrics) {
         this.pool = pool;
         this.config = config;
         this.suspension = suspension;
+        this.reuses = Counter.builder("keyfair.refresh.reuse")
+                .description("Refresh tokens used again after rotation; each ended its grant").register(metrics);
     }
 
     /**
@@ -48,6 +54,7 @@ public class AbuseRules {
      * for it; suspends the client once the rule's count is reached.
      */
     public Uni<Void> reuseDetected(String clientId) {
+        reuses.increment();
         return pool.preparedQuery(REUSES).execute(Tuple.of(clientId, (double) config.reuseWindow().toSeconds()))
                 .map(rows -> rows.iterator().next().getLong("reuses"))
                 .flatMap(reuses -> reuses >= config.reuseCount()

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -16,6 +17,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.dpop.DpopNonces;
@@ -49,6 +54,8 @@ public class TokenEndpoint {
     private final DpopNonces nonces;
     private final String tokenUrl;
     private final Map<String, GrantHandler> grants = new HashMap<>();
+    @Inject
+    IssuedTokens issued;
 
     TokenEndpoint(ClientAuthenticator authenticator, RequestLimits limits, AuditLog audit, DpopProofVerifier dpop, DpopNonces nonces,
             Instance<GrantHandler> handlers) {
@@ -64,6 +71,8 @@ public class TokenEndpoint {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "200", description = "The tokens (RFC 6749 §5.1)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TokenResponse.class)))
     public Uni<Response> token(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpHeaders headers, @Context HttpServerRequest http) {
         ClientRequest request = ClientRequest.of(form, authorization, http);
@@ -118,6 +127,6 @@ public class TokenEndpoint {
             audit.recordFailure("token.unauthorized_client", client.clientId(), null, Map.of("grant_type", grantType));
             throw OAuthException.unauthorizedClient("The client is not allowed to use this grant type");
         }
-        return handler.handle(request, client, proof);
+        return handler.handle(request, client, proof).invoke(() -> issued.issued(grantType, client.client()));
     }
 }
