@@ -23,6 +23,7 @@ import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.events.SecurityEvents.Initiator;
+import io.keyfair.common.refresh.RefreshFamilies;
 import io.keyfair.common.scope.SpaceDelimited;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.token.RevocationList;
@@ -124,20 +125,8 @@ public class RefreshTokens {
     public Uni<Issued> startFamily(String grantId, String clientId, String userId, List<String> scopes, long authTime) {
         String familyId = UUID.randomUUID().toString();
         String token = Secrets.newSecret();
-        // one statement: the family (only while its user exists) and its first token
-        return pool.preparedQuery("""
-                with family as (
-                    insert into refresh_families (id, grant_id, client_id, user_id, scope, auth_time, expires_at)
-                    select $1::uuid, $2, $3, u.id, $5, $6, now() + make_interval(secs => $7)
-                      from users u where u.id = $4::uuid
-                    returning id, created_at, expires_at),
-                     first as (insert into refresh_tokens (token_hash, family_id) select $8, id from family)
-                select (extract(epoch from created_at) * 1000)::bigint as created_ms,
-                       extract(epoch from expires_at)::bigint as expires_at
-                  from family""")
-                .execute(Tuple.tuple().addValue(familyId).addValue(grantId).addValue(clientId).addValue(userId)
-                        .addValue(String.join(" ", scopes)).addValue(authTime).addValue((double) ttl.toSeconds())
-                        .addValue(hash(token)))
+        return RefreshFamilies.start(pool, new RefreshFamilies.NewFamily(familyId, grantId, clientId, userId,
+                        String.join(" ", scopes), authTime, ttl, token, false))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
                         throw OAuthException.invalidGrant(USER_GONE);
@@ -259,7 +248,7 @@ public class RefreshTokens {
     }
 
     private static Buffer hash(String token) {
-        return Buffer.buffer(Secrets.sha256(token));
+        return RefreshFamilies.hash(token);
     }
 
     /** AES-256-GCM under a key derived from the retired token; only its holder can open it. */
