@@ -1,169 +1,104 @@
 package io.keyfair.e2e;
 
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
+import io.keyfair.e2e.Fixtures.Client;
 import io.keyfair.e2e.Fixtures.User;
+import io.keyfair.e2e.Flow.Outcome;
+import io.restassured.response.Response;
 
 /**
- * The developer portal's pages in a real headless Chromium (Debian's `chromium` and
- * `chromium-driver`) against the running stack: a seller signs in on Keyfair's login page, creates
- * a dedicated app by typing into the form, and every portal page fits a 390 px phone and a
- * 1280 px desktop (no sideways scroll, every control on screen and labelled). Screenshots of each
- * page at both widths go to `target/screenshots/` for people to look at.
+ * The developer portal's pages in a real headless Chromium against the running stack: a seller
+ * signs in on Keyfair's login page, creates a dedicated app by typing into the form, uses it at
+ * once (by the redirect flow, and with a refresh token for their own account issued on the app
+ * page), and every portal page fits a 390 px phone and a 1280 px desktop (no sideways scroll,
+ * every control on screen and labelled). Screenshots of each page at both widths go to
+ * `target/screenshots/` for people to look at.
  */
 class DeveloperPortalInChromiumIT {
 
-    private static final String BINARY = "/usr/bin/chromium";
-    private static final String DRIVER = "/usr/bin/chromedriver";
-    private static final Duration WAIT = Duration.ofSeconds(20);
     /** No break opportunity at all: only `overflow-wrap: anywhere` keeps it from widening the page. */
     private static final String UNBROKEN_NAME = "InventorySynchronisationAndRepricingAssistantForProfessionalSellersEverywhere";
-
-    private static final String PROBLEMS = """
-            const width = arguments[0];
-            const problems = [];
-            const describe = el => el.outerHTML.slice(0, 120);
-            if (window.innerWidth > width) {
-              problems.push('laid out ' + window.innerWidth + ' px wide on a ' + width + ' px screen (zoomed out)');
-            }
-            if (document.documentElement.scrollWidth > width) {
-              problems.push('scrolls sideways: ' + document.documentElement.scrollWidth + ' px wide in ' + width + ' px');
-            }
-            if (!document.documentElement.lang) {
-              problems.push('html has no lang');
-            }
-            for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
-              if (!el.labels || el.labels.length === 0) problems.push('no label: ' + describe(el));
-            }
-            for (const el of document.querySelectorAll('button, a[href], input:not([type=hidden]), select, textarea')) {
-              const r = el.getBoundingClientRect();
-              if (r.width === 0 || r.height === 0) problems.push('not shown: ' + describe(el));
-              else if (r.left < 0 || r.right > width + 0.5) problems.push('off screen (' + r.left + '..' + r.right + '): ' + describe(el));
-            }
-            if (document.querySelectorAll('h1').length !== 1) problems.push('not exactly one h1');
-            return problems;
-            """;
-
-    private record Screen(int width, int height, boolean mobile) {
-    }
-
-    private static final List<Screen> SCREENS = List.of(new Screen(390, 800, true), new Screen(1280, 800, false));
-
-    private ChromeDriver chrome;
-    private Path profile;
 
     @BeforeAll
     static void up() {
         Stack.ensureUp();
     }
 
-    @BeforeEach
-    void startChromium() throws IOException {
-        assertTrue(Files.isExecutable(Path.of(BINARY)) && Files.isExecutable(Path.of(DRIVER)),
-                "Chromium and its driver are installed (apt-get install chromium chromium-driver)");
-        profile = Files.createTempDirectory("keyfair-portal-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(BINARY);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--hide-scrollbars", "--user-data-dir=" + profile, "--host-rules=MAP *.example.com ~NOTFOUND");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER)).usingAnyFreePort().build();
-        chrome = new ChromeDriver(service, options);
-        chrome.manage().timeouts().pageLoadTimeout(WAIT);
-    }
-
-    @AfterEach
-    void stopChromium() throws IOException {
-        if (chrome != null) {
-            chrome.quit();
-        }
-        try (Stream<Path> files = Files.walk(profile)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        }
-    }
-
     @Test
-    void everyPortalPageFitsAPhoneAndADesktop() throws IOException {
+    void aSellerCreatesADedicatedAppUsesItAtOnceAndEveryPortalPageFitsAPhoneAndADesktop() throws IOException {
         User seller = Fixtures.user();
-        viewport(SCREENS.get(0));
-        chrome.get(Stack.ISSUER + "/developers/apps");
-        chrome.findElement(By.name("username")).sendKeys(seller.username());
-        chrome.findElement(By.name("password")).sendKeys(seller.password());
-        chrome.findElement(By.cssSelector("form button[type=submit]")).click();
-        new WebDriverWait(chrome, WAIT).until(ExpectedConditions.urlToBe(Stack.ISSUER + "/developers/apps"));
-        checkAtEveryWidth("portal-apps-empty", Stack.ISSUER + "/developers/apps");
+        try (Chromium chrome = new Chromium()) {
+            chrome.signIn(seller, "/developers/apps");
+            chrome.checkAtEveryWidth("portal-apps-empty", "/developers/apps");
+            chrome.checkAtEveryWidth("portal-new-app", "/developers/apps/new");
+            chrome.checkAtEveryWidth("portal-apply", "/developers/apps/apply");
 
-        chrome.get(Stack.ISSUER + "/developers/apps/new");
-        checkAtEveryWidth("portal-new-app", Stack.ISSUER + "/developers/apps/new");
-        viewport(SCREENS.get(0));
-        chrome.findElement(By.name("client_name")).sendKeys(UNBROKEN_NAME);
-        chrome.findElement(By.name("redirect_uris")).sendKeys("https://" + "x".repeat(120) + ".example.com/callback");
-        chrome.findElement(By.cssSelector("input[name=scope][value=profile]")).click();
-        chrome.findElement(By.xpath("//button[text()='Create app']")).click();
-        new WebDriverWait(chrome, WAIT).until(ExpectedConditions.urlContains("/created"));
-        assertTrue(chrome.findElement(By.id("client-secret")).getText().matches("[0-9a-f]{64}"));
-        screenshots("portal-created");
+            chrome.open("/developers/apps/new");
+            chrome.find(By.name("client_name")).sendKeys(UNBROKEN_NAME);
+            chrome.find(By.name("redirect_uris")).sendKeys(Fixtures.REDIRECT_URI + "\nhttps://" + "x".repeat(120) + ".example.com/callback");
+            for (String scope : new String[] {"openid", "profile"}) {
+                org.openqa.selenium.WebElement box = chrome.find(By.cssSelector("input[name=scope][value=" + scope + "]"));
+                if (!box.isSelected()) {
+                    box.click();
+                }
+            }
+            chrome.submit(chrome.button("Create app"));
+            assertTrue(chrome.path().endsWith("/created"), chrome.path());
+            String clientId = chrome.find(By.id("client-id")).getText();
+            String secret = chrome.find(By.id("client-secret")).getText();
+            assertTrue(secret.matches("[0-9a-f]{64}"));
+            chrome.checkShownAtEveryWidth("portal-created");
+            Client app = new Client(clientId, secret, java.util.Map.of());
 
-        chrome.get(Stack.ISSUER + "/developers/apps");
-        assertTrue(chrome.getPageSource().contains(UNBROKEN_NAME));
-        checkAtEveryWidth("portal-apps", Stack.ISSUER + "/developers/apps");
-    }
+            // used at once by the redirect flow: only its owner may authorize it
+            Outcome owner = Flow.authorize(new Browser(), app, seller, "openid", "approve", java.util.Map.of());
+            assertNotNull(owner.code(), String.valueOf(owner.callback()));
+            Calls.exchange(app, owner).then().statusCode(200);
 
-    private void viewport(Screen s) {
-        chrome.executeCdpCommand("Emulation.setDeviceMetricsOverride",
-                Map.of("width", s.width(), "height", s.height(), "deviceScaleFactor", 1, "mobile", s.mobile()));
-    }
+            // and with a refresh token for the owner's own account, issued on the app page
+            chrome.checkAtEveryWidth("portal-app", "/developers/apps/" + clientId);
+            chrome.submit(chrome.button("Issue a token for my account"));
+            assertEquals("/developers/apps/" + clientId + "/own-token", chrome.path());
+            String first = chrome.find(By.id("refresh-token")).getText();
+            assertTrue(first.matches("[0-9a-f]{64}"), first);
+            chrome.checkShownAtEveryWidth("portal-own-token");
+            chrome.open("/developers/apps/" + clientId + "/own-token");
+            assertFalse(chrome.source().contains(first), "the token is shown once");
 
-    private void checkAtEveryWidth(String name, String url) throws IOException {
-        for (Screen s : SCREENS) {
-            viewport(s);
-            chrome.get(url);
-            @SuppressWarnings("unchecked")
-            List<String> problems = (List<String>) chrome.executeScript(PROBLEMS, s.width());
-            screenshot(Path.of("target/screenshots/" + name + "-" + s.width() + ".png"));
-            assertEquals(List.of(), problems, name + " at " + s.width() + " px");
+            Response redeemed = Calls.refresh(app, first);
+            redeemed.then().statusCode(200).body("token_type", equalTo("Bearer")).body("scope", equalTo("openid profile"));
+            String successor = redeemed.path("refresh_token");
+            String access = redeemed.path("access_token");
+            Calls.introspectAsAdmin(access).then().body("active", equalTo(true)).body("sub", equalTo(seller.id()));
+
+            // a new one revokes the previous one (its successor too) and its access tokens
+            chrome.open("/developers/apps/" + clientId);
+            chrome.submit(chrome.button("Issue a token for my account"));
+            String second = chrome.find(By.id("refresh-token")).getText();
+            assertNotEquals(first, second);
+            Calls.refresh(app, successor).then().statusCode(400).body("error", equalTo("invalid_grant"));
+            Calls.introspectAsAdmin(access).then().body("active", equalTo(false));
+            Calls.refresh(app, second).then().statusCode(200);
+
+            // the connection is on the owner's account page like any other
+            chrome.open("/account/apps");
+            assertTrue(chrome.source().contains(UNBROKEN_NAME), "listed on /account/apps");
+
+            chrome.open("/developers/apps");
+            assertTrue(chrome.source().contains(UNBROKEN_NAME));
+            chrome.checkAtEveryWidth("portal-apps", "/developers/apps");
         }
-    }
-
-    private void screenshots(String name) throws IOException {
-        for (Screen s : SCREENS) {
-            viewport(s);
-            screenshot(Path.of("target/screenshots/" + name + "-" + s.width() + ".png"));
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void screenshot(Path file) throws IOException {
-        Map<String, Object> metrics = chrome.executeCdpCommand("Page.getLayoutMetrics", Map.of());
-        Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
-        Map<String, Object> clip = Map.of("x", 0, "y", 0, "scale", 1,
-                "width", ((Number) size.get("width")).doubleValue(), "height", ((Number) size.get("height")).doubleValue());
-        Map<String, Object> shot = chrome.executeCdpCommand("Page.captureScreenshot",
-                Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
-        Files.createDirectories(file.getParent());
-        Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
     }
 }

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.keyfair.common.connection.ConsentGrant;
 import io.keyfair.common.scope.SpaceDelimited;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -14,7 +15,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Users' grants to clients (`consents`, written only by this service). A grant remembers every
+ * Users' grants to clients (`consents`; written here, and by the developer portal when an app's owner
+ * issues a token for their own account: {@link ConsentGrant}). A grant remembers every
  * scope the user approved for the client, until the user or an admin removes it.
  */
 @ApplicationScoped
@@ -28,23 +30,6 @@ public class Consents {
     }
 
     private static final String FIND = "select scope from consents where user_id = $1 and client_id = $2 and revoked_at is null";
-
-    /**
-     * One statement, so two approvals racing cannot lose a scope: a live grant gains the new
-     * scopes (and keeps its first_granted_at); a removed one starts over with just them.
-     */
-    private static final String GRANT = """
-            insert into consents (user_id, client_id, scope, first_granted_at, updated_at, last_used_at)
-            values ($1, $2, $3, now(), now(), now())
-            on conflict (user_id, client_id) do update set
-              scope = case when consents.revoked_at is not null then excluded.scope
-                      else (select string_agg(s, ' ' order by s)
-                              from (select distinct unnest(string_to_array(consents.scope || ' ' || excluded.scope, ' ')) as s) u
-                             where s <> '') end,
-              first_granted_at = case when consents.revoked_at is not null then now() else consents.first_granted_at end,
-              revoked_at = null,
-              updated_at = now(),
-              last_used_at = now()""";
 
     private static final String TOUCH = "update consents set last_used_at = now() where user_id = $1 and client_id = $2";
 
@@ -70,8 +55,7 @@ public class Consents {
 
     /** Records that the user approved these scopes for the client (and that it is in use now). */
     public Uni<Void> grant(String userId, String clientId, List<String> scopes) {
-        return pool.preparedQuery(GRANT).execute(Tuple.of(UUID.fromString(userId), clientId, String.join(" ", scopes)))
-                .replaceWithVoid();
+        return ConsentGrant.grant(pool, UUID.fromString(userId), clientId, String.join(" ", scopes));
     }
 
     /** Notes that the grant was used to issue a code. */

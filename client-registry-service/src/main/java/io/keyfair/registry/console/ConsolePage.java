@@ -68,10 +68,11 @@ public class ConsolePage {
     public record Viewer(String username, boolean acts, String csrf) {
     }
 
-    public record QueueView(Viewer viewer, List<ConsoleQueries.App> apps) {
+    /** @param next the link to the next page, or null on the last one */
+    public record QueueView(Viewer viewer, List<ConsoleQueries.App> apps, String next) {
     }
 
-    public record AppsView(Viewer viewer, String q, String status, String type, List<ConsoleQueries.App> apps) {
+    public record AppsView(Viewer viewer, String q, String status, String type, List<ConsoleQueries.App> apps, String next) {
     }
 
     public record AppView(Viewer viewer, ConsoleQueries.App app, String suspendedBy, String suspendedReason,
@@ -81,7 +82,7 @@ public class ConsolePage {
     public record StateGroup(String state, List<Connections.Connection> connections) {
     }
 
-    public record UsersView(Viewer viewer, String q, List<ConsoleQueries.User> users) {
+    public record UsersView(Viewer viewer, String q, List<ConsoleQueries.User> users, String next) {
     }
 
     public record UserView(Viewer viewer, ConsoleQueries.User user, List<Connections.Connection> connections) {
@@ -121,17 +122,22 @@ public class ConsolePage {
     // ---- pages ----
 
     @GET
-    public Uni<Response> queue(@Context HttpHeaders headers) {
-        return page(headers, (s, viewer) -> queries.pending()
-                .map(apps -> Templates.queue(new QueueView(viewer, apps))));
+    public Uni<Response> queue(@QueryParam("after") String after, @Context HttpHeaders headers) {
+        return page(headers, (s, viewer) -> queries.pending(clip(after)).map(apps -> {
+            Paged<ConsoleQueries.App> paged = Paged.of(apps, ConsoleQueries.App::clientId, "/console?");
+            return Templates.queue(new QueueView(viewer, paged.items(), paged.next()));
+        }));
     }
 
     @GET
     @Path("apps")
     public Uni<Response> apps(@QueryParam("q") String q, @QueryParam("status") String status, @QueryParam("type") String type,
-            @Context HttpHeaders headers) {
-        return page(headers, (s, viewer) -> queries.search(q, status, type)
-                .map(apps -> Templates.apps(new AppsView(viewer, orEmpty(q), orEmpty(status), orEmpty(type), apps))));
+            @QueryParam("after") String after, @Context HttpHeaders headers) {
+        return page(headers, (s, viewer) -> queries.search(clip(q), clip(status), clip(type), clip(after)).map(apps -> {
+            Paged<ConsoleQueries.App> paged = Paged.of(apps, ConsoleQueries.App::clientId, "/console/apps?q=" + encode(orEmpty(q))
+                    + "&status=" + encode(orEmpty(status)) + "&type=" + encode(orEmpty(type)) + "&");
+            return Templates.apps(new AppsView(viewer, orEmpty(q), orEmpty(status), orEmpty(type), paged.items(), paged.next()));
+        }));
     }
 
     @GET
@@ -150,8 +156,11 @@ public class ConsolePage {
 
     @GET
     @Path("users")
-    public Uni<Response> users(@QueryParam("q") String q, @Context HttpHeaders headers) {
-        return page(headers, (s, viewer) -> queries.searchUsers(q).map(users -> Templates.users(new UsersView(viewer, orEmpty(q), users))));
+    public Uni<Response> users(@QueryParam("q") String q, @QueryParam("after") String after, @Context HttpHeaders headers) {
+        return page(headers, (s, viewer) -> queries.searchUsers(clip(q), clip(after)).map(users -> {
+            Paged<ConsoleQueries.User> paged = Paged.of(users, ConsoleQueries.User::username, "/console/users?q=" + encode(orEmpty(q)) + "&");
+            return Templates.users(new UsersView(viewer, orEmpty(q), paged.items(), paged.next()));
+        }));
     }
 
     @GET
@@ -258,6 +267,17 @@ public class ConsolePage {
     }
 
     // ---- the steps every page and action shares ----
+
+    /** One page of a list read with one row too many: the rows shown and the link to the next page (null on the last). */
+    private record Paged<T>(List<T> items, String next) {
+        static <T> Paged<T> of(List<T> read, Function<T, String> key, String linkPrefix) {
+            if (read.size() <= ConsoleQueries.PAGE) {
+                return new Paged<>(read, null);
+            }
+            List<T> shown = read.subList(0, ConsoleQueries.PAGE);
+            return new Paged<>(shown, linkPrefix + "after=" + encode(key.apply(shown.get(shown.size() - 1))));
+        }
+    }
 
     private interface Render {
         Uni<TemplateInstance> render(Signed signed, Viewer viewer);

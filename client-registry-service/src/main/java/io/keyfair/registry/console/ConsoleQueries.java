@@ -49,20 +49,31 @@ public class ConsoleQueries {
     public record Event(long id, OffsetDateTime time, String type, String clientId, String userId, String actor, String detail) {
     }
 
-    /** The review queue: pending apps, oldest first. */
-    Uni<List<App>> pending() {
-        return pool.preparedQuery(APP_COLUMNS + " where c.status = 'pending' order by c.created_at, c.client_id limit $1")
-                .execute(Tuple.of(200)).map(rows -> apps(rows));
+    /**
+     * The review queue: pending apps, oldest first, {@link #PAGE} + 1 of them (the extra one says
+     * there is a next page); `after` (a client id of the previous page's last app) pages on.
+     */
+    Uni<List<App>> pending(String after) {
+        return pool.preparedQuery(APP_COLUMNS + """
+                 where c.status = 'pending'
+                   and ($1::text is null or (c.created_at, c.client_id) > (select k.created_at, k.client_id from clients k where k.client_id = $1))
+                 order by c.created_at, c.client_id limit $2""")
+                .execute(Tuple.of(blankToNull(after), PAGE + 1)).map(rows -> apps(rows));
     }
 
-    /** Apps whose name or id contains `q`, of a status and a type when given, newest first. */
-    Uni<List<App>> search(String q, String status, String type) {
+    /**
+     * Apps whose name or id contains `q`, of a status and a type when given, newest first,
+     * {@link #PAGE} + 1 of them; `after` (a client id of the previous page's last app) pages on.
+     */
+    Uni<List<App>> search(String q, String status, String type, String after) {
         return pool.preparedQuery(APP_COLUMNS + """
                  where ($1::text is null or c.client_id ilike '%' || $1 || '%' or c.client_name ilike '%' || $1 || '%')
                    and ($2::text is null or c.status = $2)
                    and ($3::text is null or c.app_type = $3)
-                 order by c.created_at desc, c.client_id limit $4""")
-                .execute(Tuple.of(blankToNull(q), blankToNull(status), blankToNull(type), PAGE)).map(rows -> apps(rows));
+                   and ($4::text is null or (c.created_at, c.client_id) < (select k.created_at, k.client_id from clients k where k.client_id = $4))
+                 order by c.created_at desc, c.client_id desc limit $5""")
+                .execute(Tuple.from(Arrays.asList(blankToNull(q), blankToNull(status), blankToNull(type), blankToNull(after), PAGE + 1)))
+                .map(rows -> apps(rows));
     }
 
     Uni<Optional<App>> app(String clientId) {
@@ -84,12 +95,17 @@ public class ConsoleQueries {
                 .execute(Tuple.of(username)).map(rows -> users(rows).stream().findFirst());
     }
 
-    /** Users whose username or email contains `q` (as the admin API's user search), by username. */
-    Uni<List<User>> searchUsers(String q) {
+    /**
+     * Users whose username or email contains `q` (as the admin API's user search), by username,
+     * {@link #PAGE} + 1 of them; `after` (the previous page's last username) pages on.
+     */
+    Uni<List<User>> searchUsers(String q, String after) {
         return pool.preparedQuery("""
                 select id, username, email, name, roles from users
-                 where $1::text is null or username ilike '%' || $1 || '%' or email ilike '%' || $1 || '%'
-                 order by username limit $2""").execute(Tuple.of(blankToNull(q), PAGE)).map(ConsoleQueries::users);
+                 where ($1::text is null or username ilike '%' || $1 || '%' or email ilike '%' || $1 || '%')
+                   and ($2::text is null or username > $2)
+                 order by username limit $3""").execute(Tuple.of(blankToNull(q), blankToNull(after), PAGE + 1))
+                .map(ConsoleQueries::users);
     }
 
     /** The audit log, newest first, filtered like `GET /admin/audit`; `before` pages (an id: older than it). */

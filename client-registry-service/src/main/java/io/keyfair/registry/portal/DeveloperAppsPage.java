@@ -66,6 +66,8 @@ public class DeveloperAppsPage {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
     /** The new secret, on its way to the one page that shows it (path-scoped, 5 minutes). */
     private static final String NEW_SECRET_COOKIE = "kf_portal_new_secret";
+    /** A new token for the owner's own account, on its way to the one page that shows it (path-scoped, 5 minutes). */
+    private static final String OWN_TOKEN_COOKIE = "kf_portal_own_token";
 
     @CheckedTemplate
     static class Templates {
@@ -80,6 +82,8 @@ public class DeveloperAppsPage {
         static native TemplateInstance app(AppView view);
 
         static native TemplateInstance apply(ApplyView view);
+
+        static native TemplateInstance ownToken(OwnTokenView view);
     }
 
     /** Page views: what each template shows. */
@@ -116,13 +120,22 @@ public class DeveloperAppsPage {
 
     public record AppView(String username, String csrf, AppRow app, String scope, List<Field> fields,
             OwnerActions.Suspension suspension, String suspendedOn, String requestFrom, String notice, String formError,
-            String ttlError, String messageError) {
+            String ttlError, String messageError, boolean ownToken) {
+    }
+
+    /**
+     * The page that shows a token for the owner's own account once.
+     *
+     * @param token null once it was shown
+     */
+    public record OwnTokenView(String username, String csrf, String clientId, String name, String token, String tokenEndpoint) {
     }
 
     private final SecurityIdentity identity;
     private final OidcSession session;
     private final OwnedApps owned;
     private final OwnerActions actions;
+    private final OwnTokens ownTokens;
     private final Applications applications;
     private final ScopeCatalog catalog;
     private final ClientMetadataValidator validator;
@@ -132,7 +145,8 @@ public class DeveloperAppsPage {
     private final OAuthConfig oauth;
     private final ObjectMapper mapper;
 
-    DeveloperAppsPage(SecurityIdentity identity, OidcSession session, OwnedApps owned, OwnerActions actions, Applications applications,
+    DeveloperAppsPage(SecurityIdentity identity, OidcSession session, OwnedApps owned, OwnerActions actions, OwnTokens ownTokens,
+            Applications applications,
             ScopeCatalog catalog,
             ClientMetadataValidator validator, ClientRegistrar registrar, Csrf csrf, PortalConfig config, OAuthConfig oauth,
             ObjectMapper mapper) {
@@ -140,6 +154,7 @@ public class DeveloperAppsPage {
         this.session = session;
         this.owned = owned;
         this.actions = actions;
+        this.ownTokens = ownTokens;
         this.applications = applications;
         this.catalog = catalog;
         this.validator = validator;
@@ -335,6 +350,43 @@ public class DeveloperAppsPage {
                             new PageState(null, null, Map.of(AppEditForm.FORM, DedicatedAppForm.sentence((OAuthException) e)))));
         });    }
 
+    /**
+     * A refresh token of a dedicated app for its owner's own account (the click is the consent),
+     * shown once on the next page; a new one revokes the previous one.
+     */
+    @POST
+    @Path("apps/{clientId}/own-token")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> issueOwnToken(@PathParam("clientId") String clientId, MultivaluedMap<String, String> body,
+            @Context HttpHeaders headers, @Context UriInfo uri) {
+        return asUserPosting(body, headers, uri, user -> ownTokens.issue(user, clientId)
+                .map(issued -> issued.isEmpty() ? noSuchApp() : ownTokenShown(clientId, issued.get().refreshToken()))
+                .onFailure(OAuthException.class).recoverWithUni(e -> appPage(user, clientId, body.getFirst(Csrf.FIELD), 400,
+                        new PageState(null, null, Map.of(AppEditForm.FORM, DedicatedAppForm.sentence((OAuthException) e))))));
+    }
+
+    /** The page that shows the owner's new token, once: the cookie that carried it is cleared here. */
+    @GET
+    @Path("apps/{clientId}/own-token")
+    public Uni<Response> ownToken(@PathParam("clientId") String clientId, @Context HttpHeaders headers) {
+        return asUser(user -> {
+            Cookie carried = headers.getCookies().get(OWN_TOKEN_COOKIE);
+            String token = carried == null || carried.getValue() == null || !carried.getValue().matches("[0-9a-f]{64}") ? null
+                    : carried.getValue();
+            Csrf.Token csrfToken = csrf.token(headers);
+            return Uni.combine().all().unis(owned.one(user, clientId), username(user)).asTuple().map(t -> {
+                if (t.getItem1().isEmpty()) {
+                    return noSuchApp();
+                }
+                String clear = OWN_TOKEN_COOKIE + "=; Path=" + ownTokenPath(clientId)
+                        + "; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict" + secure();
+                OwnTokenView view = new OwnTokenView(t.getItem2(), csrfToken.value(), clientId, t.getItem1().get().name(), token,
+                        PortalClientBootstrap.trimmed(oauth.issuer()) + "/oauth/token");
+                return Html.page(200, Templates.ownToken(view).render(), clear, csrfToken.setCookie());
+            });
+        });
+    }
+
     /** The edit form: the registry's own validation; a third-party app's redirect or scope change goes back to review. */
     @POST
     @Path("apps/{clientId}/edit")
@@ -412,7 +464,9 @@ public class DeveloperAppsPage {
             AppView view = new AppView(t.getItem2(), csrfValue, row, c.metadata().scope(), fields, s,
                     s == null ? null : DAY.format(s.since().atOffset(ZoneOffset.UTC)),
                     s == null ? null : DAY.format(s.requestFrom().atOffset(ZoneOffset.UTC)),
-                    state.notice(), errors.get(AppEditForm.FORM), errors.get("previous_secret_ttl"), errors.get("message"));
+                    state.notice(), errors.get(AppEditForm.FORM), errors.get("previous_secret_ttl"), errors.get("message"),
+                    OwnTokens.offered(c.metadata().appType(), c.status(),
+                            c.metadata().grantTypes() == null ? Set.of() : new HashSet<>(c.metadata().grantTypes())));
             return Html.page(status, Templates.app(view).render(), cookies);
         });
     }
@@ -421,6 +475,16 @@ public class DeveloperAppsPage {
         String carry = NEW_SECRET_COOKIE + "=" + secret + "; Path=" + createdPath(clientId)
                 + "; Max-Age=300; HttpOnly; SameSite=Strict" + secure();
         return Html.redirect(createdPath(clientId), Html.AFTER_POST, carry);
+    }
+
+    private Response ownTokenShown(String clientId, String token) {
+        String carry = OWN_TOKEN_COOKIE + "=" + token + "; Path=" + ownTokenPath(clientId)
+                + "; Max-Age=300; HttpOnly; SameSite=Strict" + secure();
+        return Html.redirect(ownTokenPath(clientId), Html.AFTER_POST, carry);
+    }
+
+    private static String ownTokenPath(String clientId) {
+        return "/developers/apps/" + clientId + "/own-token";
     }
 
     private static Integer seconds(String value) {

@@ -69,11 +69,61 @@ class ConsoleTest {
         String operator = userWithRoles("operator");
         String app = pendingApp();
 
-        given().header(TestSignIn.HEADER, operator).when().get("/console")
-                .then().statusCode(200)
+        // the newest pending app is on the queue's last page (oldest first, 50 a page)
+        Response page = given().header(TestSignIn.HEADER, operator).when().get("/console");
+        for (String next = nextLink(page.asString()); next != null; next = nextLink(page.asString())) {
+            page = given().header(TestSignIn.HEADER, operator).urlEncodingEnabled(false).when().get(next);
+        }
+        page.then().statusCode(200)
                 .header("X-Frame-Options", "DENY")
                 .body(containsString(app))
                 .body(containsString("/console/apps/" + app + "/approve"));
+    }
+
+    @Test
+    void theAppSearchShowsFiftyAppsAPageWithANextLinkThatKeepsTheFilters() throws Exception {
+        String support = userWithRoles("support");
+        String tag = "Paged " + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 51; i++) {
+            Registrations.register(admin(), Registrations.with(Registrations.confidential(), "client_name", tag + " " + i));
+        }
+
+        Response first = given().header(TestSignIn.HEADER, support).queryParam("q", tag).queryParam("status", "pending")
+                .when().get("/console/apps");
+        first.then().statusCode(200);
+        assertEquals(50, count(first.asString(), "data-client-id="));
+        String next = nextLink(first.asString());
+        assertNotNull(next, "a next link");
+
+        Response second = given().header(TestSignIn.HEADER, support).urlEncodingEnabled(false).when().get(next);
+        second.then().statusCode(200).body(containsString(tag + " 0")).body(not(containsString("rel=\"next\"")));
+        assertEquals(1, count(second.asString(), "data-client-id="));
+        // out of the review queue the other tests read
+        TestRows.execute("update clients set status = 'rejected' where client_name like ?", tag + " %");
+    }
+
+    @Test
+    void theUserSearchFindsByEmailAndPagesOn() {
+        String support = userWithRoles("support");
+        String domain = UUID.randomUUID().toString().substring(0, 8) + ".example.org";
+        for (int i = 0; i < 51; i++) {
+            TestUsers.user().email("seller" + i + "@" + domain).create(pool);
+        }
+
+        Response first = given().header(TestSignIn.HEADER, support).queryParam("q", domain).when().get("/console/users");
+        first.then().statusCode(200);
+        assertEquals(50, count(first.asString(), "/console/users/"));
+        Response second = given().header(TestSignIn.HEADER, support).urlEncodingEnabled(false).when().get(nextLink(first.asString()));
+        assertEquals(1, count(second.asString(), "/console/users/"));
+    }
+
+    private static int count(String html, String marker) {
+        return html.split(java.util.regex.Pattern.quote(marker), -1).length - 1;
+    }
+
+    private static String nextLink(String html) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<a href=\"([^\"]+)\" rel=\"next\">").matcher(html);
+        return m.find() ? m.group(1).replace("&amp;", "&") : null;
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -188,6 +189,20 @@ public class RevocationList {
         String txn = SecurityEvents.newTxn();
         return cut(REVOKE_GRANT, GRANT, grantId, reason, null, keys.revokedGrant(grantId),
                 tx -> SecurityEvents.grantRevoked(tx, txn, grantId, who, reasonAdmin)).replaceWithVoid();
+    }
+
+    /**
+     * {@link #revokeGrant(String, String, Initiator, String)} as one step of the caller's
+     * transaction (with the app's CAEP session-revoked in it, written first); the returned step
+     * mirrors it to Redis and must run once that transaction committed.
+     */
+    public Uni<Supplier<Uni<Void>>> revokeGrant(SqlClient tx, String txn, String grantId, String reason, Initiator who,
+            String reasonAdmin) {
+        Tuple args = Tuple.tuple().addValue(GRANT).addValue(grantId).addValue(null)
+                .addValue(clock.millis() + ACCESS_TOKEN_MEMORY.toMillis()).addValue(reason);
+        return SecurityEvents.grantRevoked(tx, txn, grantId, who, reasonAdmin)
+                .flatMap(n -> tx.preparedQuery(REVOKE_GRANT).execute(args))
+                .map(rows -> () -> mirror(keys.revokedGrant(grantId), rows));
     }
 
     /** Voids every token the client holds now: suspension or deletion. */

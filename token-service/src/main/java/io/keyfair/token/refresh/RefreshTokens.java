@@ -23,6 +23,7 @@ import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.events.SecurityEvents.Initiator;
+import io.keyfair.common.refresh.RefreshFamilies;
 import io.keyfair.common.scope.SpaceDelimited;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.token.RevocationList;
@@ -138,19 +139,8 @@ public class RefreshTokens {
         String familyId = UUID.randomUUID().toString();
         String token = Secrets.newSecret();
         // one statement: the family (only while its user exists), its first token, the user's claims
-        return pool.preparedQuery("""
-                with family as (
-                    insert into refresh_families (id, grant_id, client_id, user_id, scope, auth_time, expires_at, dpop_jkt)
-                    select $1::uuid, $2, $3, u.id, $5, $6, now() + make_interval(secs => $7), $9
-                      from users u where u.id = $4::uuid
-                    returning id, user_id, created_at, expires_at),
-                     first as (insert into refresh_tokens (token_hash, family_id) select $8, id from family)
-                select (extract(epoch from f.created_at) * 1000)::bigint as created_ms,
-                       extract(epoch from f.expires_at)::bigint as expires_at, %s
-                  from family f join users u on u.id = f.user_id""".formatted(UserClaims.COLUMNS))
-                .execute(Tuple.tuple().addValue(familyId).addValue(grantId).addValue(clientId).addValue(userId)
-                        .addValue(String.join(" ", scopes)).addValue(authTime).addValue((double) ttl.toSeconds())
-                        .addValue(hash(token)).addValue(dpopJkt))
+        return RefreshFamilies.start(pool, new RefreshFamilies.NewFamily(familyId, grantId, clientId, userId,
+                        String.join(" ", scopes), authTime, ttl, token, false, dpopJkt))
                 .map(rows -> {
                     if (rows.rowCount() == 0) {
                         throw OAuthException.invalidGrant(USER_GONE);
@@ -284,7 +274,7 @@ public class RefreshTokens {
     }
 
     private static Buffer hash(String token) {
-        return Buffer.buffer(Secrets.sha256(token));
+        return RefreshFamilies.hash(token);
     }
 
     /** AES-256-GCM under a key derived from the retired token; only its holder can open it. */
