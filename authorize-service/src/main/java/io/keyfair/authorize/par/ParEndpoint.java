@@ -24,6 +24,8 @@ import io.keyfair.common.clientauth.AuthenticatedClient;
 import io.keyfair.common.clientauth.ClientAuthenticator;
 import io.keyfair.common.clientauth.ClientRequest;
 import io.keyfair.common.error.OAuthException;
+import io.keyfair.common.limit.RequestLimits;
+import io.keyfair.common.limit.RequestLimits.Endpoint;
 import io.keyfair.common.http.NoStore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
@@ -35,6 +37,9 @@ import io.vertx.core.http.HttpServerRequest;
  * (common's {@link ClientAuthenticator}: `client_secret_basic`, `client_secret_post`, `none` for
  * public clients, with the same throttle of failures), check the parameters as the authorization
  * endpoint would, keep them ({@link PushedRequests}) and answer 201 with their `request_uri`.
+ * Each authenticated request counts against the client's request limit (common's
+ * {@link RequestLimits}, the `other` limit it shares with the token, revocation and
+ * introspection endpoints across every replica).
  * Errors are the token endpoint's JSON (RFC 9126 §2.3).
  */
 @Path("/oauth/par")
@@ -49,13 +54,15 @@ public class ParEndpoint {
     }
 
     private final ClientAuthenticator authenticator;
+    private final RequestLimits limits;
     private final AuthorizationRequestValidator validator;
     private final PushedRequests requests;
     private final AuditLog audit;
 
-    ParEndpoint(ClientAuthenticator authenticator, AuthorizationRequestValidator validator, PushedRequests requests,
-            AuditLog audit) {
+    ParEndpoint(ClientAuthenticator authenticator, RequestLimits limits, AuthorizationRequestValidator validator,
+            PushedRequests requests, AuditLog audit) {
         this.authenticator = authenticator;
+        this.limits = limits;
         this.validator = validator;
         this.requests = requests;
         this.audit = audit;
@@ -68,6 +75,7 @@ public class ParEndpoint {
             @Context HttpServerRequest http) {
         ClientRequest request = ClientRequest.of(form, authorization, http);
         return authenticator.authenticate(request)
+                .call(client -> limits.admit(client, Endpoint.PAR, null))
                 .flatMap(client -> push(client, authorizationParameters(request, client)))
                 .map(requestUri -> NoStore.status(201).type(MediaType.APPLICATION_JSON_TYPE)
                         .entity(new Pushed(requestUri, PushedRequests.LIFETIME.toSeconds())).build());

@@ -136,6 +136,17 @@ class PushedAuthorizationTest {
     }
 
     @Test
+    void pushesCountAgainstTheClientsRequestLimit() {
+        // CONTRACT "Errors, limits, bad input": request limits per client at PAR too
+        TestClients.Created client = TestClients.thirdParty().rateLimits(null, 2).create(pool);
+        pushed(client, params(client, "openid profile"));
+        pushed(client, params(client, "openid profile"));
+        Response third = pushBasic(client, params(client, "openid profile"));
+        assertJsonError(third, 429, "rate_limited");
+        third.then().header("Retry-After", matchesPattern("[1-9][0-9]*"));
+    }
+
+    @Test
     void everyPushGetsItsOwnRequestUri() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
         Map<String, String> p = params(client, "openid");

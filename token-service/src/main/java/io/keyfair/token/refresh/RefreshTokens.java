@@ -28,7 +28,7 @@ import io.keyfair.common.scope.SpaceDelimited;
 import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.token.RevocationList;
 import io.keyfair.common.user.UserClaims;
-import io.keyfair.token.limit.AbuseRules;
+import io.keyfair.common.limit.AbuseRules;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;

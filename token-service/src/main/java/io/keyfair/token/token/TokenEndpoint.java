@@ -33,8 +33,8 @@ import io.keyfair.common.clientauth.ClientAuthenticator;
 import io.keyfair.common.clientauth.ClientRequest;
 import io.keyfair.token.grant.GrantHandler;
 import io.keyfair.token.grant.TokenResponse;
-import io.keyfair.token.limit.RequestLimits;
-import io.keyfair.token.limit.RequestLimits.Endpoint;
+import io.keyfair.common.limit.RequestLimits;
+import io.keyfair.common.limit.RequestLimits.Endpoint;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 

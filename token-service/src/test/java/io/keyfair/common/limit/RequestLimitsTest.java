@@ -1,4 +1,4 @@
-package io.keyfair.token.limit;
+package io.keyfair.common.limit;
 
 import static io.keyfair.token.TokenCalls.introspect;
 import static io.keyfair.token.TokenCalls.post;

@@ -1,4 +1,4 @@
-package io.keyfair.token.limit;
+package io.keyfair.common.limit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -14,8 +14,8 @@ import io.keyfair.common.client.ClientRecord;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.redis.RedisKeys;
 import io.keyfair.common.clientauth.AuthenticatedClient;
-import io.keyfair.token.limit.LimitCounter.Kind;
-import io.keyfair.token.limit.LimitCounter.Window;
+import io.keyfair.common.limit.LimitCounter.Kind;
+import io.keyfair.common.limit.LimitCounter.Window;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -41,7 +41,7 @@ public class RequestLimits {
 
     /** The endpoints a limit applies to, as the `endpoint` label of `keyfair_rate_limited_total`. */
     public enum Endpoint {
-        TOKEN("token"), REVOKE("revoke"), INTROSPECT("introspect");
+        TOKEN("token"), PAR("par"), REVOKE("revoke"), INTROSPECT("introspect");
 
         final String label;
 
@@ -118,7 +118,7 @@ public class RequestLimits {
     }
 
     /** The counter, so that tests can flush it at once instead of waiting for the timer. */
-    LimitCounter counter() {
+    public LimitCounter counter() {
         return counter;
     }
 

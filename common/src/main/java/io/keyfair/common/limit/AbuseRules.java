@@ -1,4 +1,4 @@
-package io.keyfair.token.limit;
+package io.keyfair.common.limit;
 
 import java.util.Map;
 
@@ -68,7 +68,7 @@ public class AbuseRules {
      *
      * @param excessMinutes the separate minutes it did so within the rule's window, this one included
      */
-    Uni<Void> limitExceeded(String clientId, long excessMinutes) {
+    public Uni<Void> limitExceeded(String clientId, long excessMinutes) {
         if (excessMinutes < config.excessMinutes()) {
             return Uni.createFrom().voidItem();
         }

@@ -1,4 +1,4 @@
-package io.keyfair.token.limit;
+package io.keyfair.common.limit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -42,12 +42,12 @@ import io.vertx.mutiny.redis.client.Response;
  * security boundary like revocations), and the counts go to Redis with the next flush that works.
  * Refused requests are not counted.
  */
-final class LimitCounter {
+public final class LimitCounter {
 
     private static final Logger LOG = Logger.getLogger(LimitCounter.class);
 
     /** The two limits a client has (CONTRACT "Errors, limits, bad input"), named as in Redis keys. */
-    enum Kind {
+    public enum Kind {
         CLIENT_CREDENTIALS("cc"), OTHER("other");
 
         final String bucket;
@@ -59,13 +59,13 @@ final class LimitCounter {
 
     /** Sends one Redis command: {@code ReactiveRedisDataSource::execute} in service. */
     @FunctionalInterface
-    interface RedisCall {
+    public interface RedisCall {
         Uni<Response> execute(String command, String... args);
     }
 
     /** Told when a client went over a limit in a window not reported before. */
     @FunctionalInterface
-    interface ExcessListener {
+    public interface ExcessListener {
         /** @param windows separate windows over a limit within the abuse rule's span, this one included */
         Uni<Void> overLimit(String clientId, long windows);
     }
@@ -108,7 +108,7 @@ final class LimitCounter {
     }
 
     /** One client's count of one kind in one window, as this instance knows it. */
-    static final class Window {
+    public static final class Window {
         /** The window's number: the epoch divided into windows. */
         final long index;
         /** Requests this instance admitted in the window. */
@@ -158,7 +158,7 @@ final class LimitCounter {
      * @param window the length of one counting window (a minute in service)
      * @param ruleSpan how far back windows over a limit count for the abuse rule
      */
-    LimitCounter(RedisCall redis, RedisKeys keys, Duration window, Duration ruleSpan, Duration flushTimeout, Clock clock,
+    public LimitCounter(RedisCall redis, RedisKeys keys, Duration window, Duration ruleSpan, Duration flushTimeout, Clock clock,
             ExcessListener excess) {
         this.redis = redis;
         this.keys = keys;
@@ -171,7 +171,7 @@ final class LimitCounter {
     }
 
     /** The client's window of that kind for the request being decided now. */
-    Window window(String clientId, Kind kind) {
+    public Window window(String clientId, Kind kind) {
         long index = clock.millis() / windowMillis;
         AtomicReferenceArray<Window> slots = current.get(clientId);
         if (slots != null) {
@@ -195,7 +195,7 @@ final class LimitCounter {
      * so an instance that joins a window late does not admit a whole limit of its own before its
      * first flush. Redis not answering within {@link #LEARN_TIMEOUT} counts as zero (fail open).
      */
-    Uni<Void> ready(String clientId, Kind kind, Window w) {
+    public Uni<Void> ready(String clientId, Kind kind, Window w) {
         if (w.learned) {
             return null;
         }
@@ -218,7 +218,7 @@ final class LimitCounter {
     }
 
     /** {@link #ready(String, Kind, Window)} for the client's current window. */
-    Uni<Void> ready(String clientId, Kind kind) {
+    public Uni<Void> ready(String clientId, Kind kind) {
         return ready(clientId, kind, window(clientId, kind));
     }
 
@@ -227,7 +227,7 @@ final class LimitCounter {
      *
      * @return 0 when admitted; otherwise the milliseconds until the window ends
      */
-    long admit(Window w, int limit) {
+    public long admit(Window w, int limit) {
         w.limit = limit;
         if (w.estimate() >= limit) {
             w.refused = true;
@@ -238,7 +238,7 @@ final class LimitCounter {
     }
 
     /** {@link #admit(Window, int)} in the client's current window. */
-    long admit(String clientId, Kind kind, int limit) {
+    public long admit(String clientId, Kind kind, int limit) {
         return admit(window(clientId, kind), limit);
     }
 
@@ -250,7 +250,7 @@ final class LimitCounter {
      * @return whether this call flushed: false when another flush was still running, and this one
      *         did nothing
      */
-    Uni<Boolean> flush() {
+    public Uni<Boolean> flush() {
         if (!flushing.compareAndSet(false, true)) {
             return Uni.createFrom().item(false);
         }
@@ -340,7 +340,7 @@ final class LimitCounter {
     }
 
     /** The count this instance decides on for the client in the current window. */
-    long localEstimate(String clientId, Kind kind) {
+    public long localEstimate(String clientId, Kind kind) {
         Window w = windows.get(new WindowKey(clientId, kind, clock.millis() / windowMillis));
         return w == null ? 0 : w.estimate();
     }

@@ -1,4 +1,4 @@
-package io.keyfair.token.limit;
+package io.keyfair.common.limit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 import io.keyfair.common.redis.RedisKeys;
 import io.keyfair.common.testing.TestDatabase;
-import io.keyfair.token.limit.LimitCounter.Kind;
-import io.keyfair.token.limit.LimitCounter.RedisCall;
+import io.keyfair.common.limit.LimitCounter.Kind;
+import io.keyfair.common.limit.LimitCounter.RedisCall;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,4 +1,4 @@
-package io.keyfair.token.limit;
+package io.keyfair.common.limit;
 
 import org.junit.jupiter.api.Tag;
 
