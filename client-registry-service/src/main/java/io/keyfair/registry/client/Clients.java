@@ -6,6 +6,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -57,13 +59,13 @@ public class Clients {
     private static final String COLUMNS = METADATA_COLUMNS + ", status, status_reason, suspended_by, suspended_reason, created_at, updated_at";
 
     /** `column = $n` for every metadata column ($1, the id, is the row's key). */
-    private static final String METADATA = java.util.stream.IntStream.range(1, METADATA_VALUES)
+    private static final String METADATA = IntStream.range(1, METADATA_VALUES)
             .mapToObj(i -> METADATA_COLUMN_LIST.get(i) + " = $" + (i + 1))
-            .collect(java.util.stream.Collectors.joining(", "));
+            .collect(Collectors.joining(", "));
 
     /** $1 … $n of the metadata, then the status ($n+1) and the time (created and updated, $n+2). */
-    private static final String INSERT_VALUES = java.util.stream.IntStream.rangeClosed(1, METADATA_VALUES + 2)
-            .mapToObj(i -> "$" + i).collect(java.util.stream.Collectors.joining(", ")) + ", $" + (METADATA_VALUES + 2);
+    private static final String INSERT_VALUES = IntStream.rangeClosed(1, METADATA_VALUES + 2)
+            .mapToObj(i -> "$" + i).collect(Collectors.joining(", ")) + ", $" + (METADATA_VALUES + 2);
 
     private static final String FIND = "select " + COLUMNS + " from clients where client_id = $1";
 

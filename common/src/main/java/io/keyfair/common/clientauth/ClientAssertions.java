@@ -1,16 +1,14 @@
 package io.keyfair.common.clientauth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -31,6 +29,7 @@ import io.keyfair.common.config.OAuthConfig;
 import io.keyfair.common.error.OAuthError;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.redis.RedisKeys;
+import io.keyfair.common.secret.Secrets;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 
@@ -78,7 +77,7 @@ public class ClientAssertions {
         this.keys = keys;
         this.clock = clock;
         String issuer = oauth.issuer().endsWith("/") ? oauth.issuer().substring(0, oauth.issuer().length() - 1) : oauth.issuer();
-        this.audiences = Set.copyOf(java.util.stream.Stream.concat(java.util.stream.Stream.of(issuer, issuer + "/"),
+        this.audiences = Set.copyOf(Stream.concat(Stream.of(issuer, issuer + "/"),
                 ENDPOINTS.stream().map(path -> issuer + path)).toList());
     }
 
@@ -186,20 +185,11 @@ public class ClientAssertions {
             return Uni.createFrom().item(new Rejection("assertion_malformed", "client assertion claims are not a JSON object"));
         }
         long ttl = Math.max(1, Duration.between(now, claims.getExpirationTime().toInstant().plus(LEEWAY)).toMillis());
-        String key = keys.usedClientAssertion(client.clientId(), sha256(claims.getJWTID()));
+        String key = keys.usedClientAssertion(client.clientId(), HexFormat.of().formatHex(Secrets.sha256(claims.getJWTID())));
         return redis.execute("SET", key, "1", "NX", "PX", Long.toString(ttl))
                 .map(set -> set == null ? new Rejection("assertion_replayed", "client assertion jti was used before") : null)
                 // without the replay check an assertion cannot be accepted; the client may retry
                 .onFailure().transform(e -> OAuthException.of(OAuthError.TEMPORARILY_UNAVAILABLE,
                         "Client authentication is unavailable, try again").withDetail("assertion replay check: " + e));
-    }
-
-    private static String sha256(String value) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -214,12 +214,8 @@ public class DpopProofVerifier {
 
     /** RFC 9449 §4.2: `ath` is the base64url SHA-256 of the access token's ASCII. */
     public static String accessTokenHash(String accessToken) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        // an access token is ASCII, so its UTF-8 is its ASCII
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Secrets.sha256(accessToken));
     }
 
     private static boolean signatureVerifies(SignedJWT jwt, JWSAlgorithm alg, JWK jwk) {

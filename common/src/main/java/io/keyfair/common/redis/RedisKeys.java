@@ -105,7 +105,7 @@ public class RedisKeys {
     /** A login session, by the SHA-256 of its cookie value. */
     /**
      * A client assertion's `jti` seen once (RFC 7523 §3 item 7), by client and the SHA-256 of the
-     * `jti` (base64url), kept until the assertion expires.
+     * `jti` (hex), kept until the assertion expires.
      */
     public String usedClientAssertion(String clientId, String jtiHash) {
         return prefix + "assertion-used:" + clientId + ":" + jtiHash;
