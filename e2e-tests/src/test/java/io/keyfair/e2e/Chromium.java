@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -97,7 +99,7 @@ public final class Chromium implements AutoCloseable {
         chrome.get(Stack.ISSUER + path);
         chrome.findElement(By.name("username")).sendKeys(user.username());
         chrome.findElement(By.name("password")).sendKeys(user.password());
-        chrome.findElement(By.cssSelector("form button[type=submit]")).click();
+        leavePage(chrome.findElement(By.cssSelector("form button[type=submit]"))::click);
         new WebDriverWait(chrome, WAIT).until(ExpectedConditions.urlToBe(Stack.ISSUER + path));
     }
 
@@ -116,9 +118,22 @@ public final class Chromium implements AutoCloseable {
 
     /** Clicks and waits for the next page to load (a form post and its redirect). */
     public void submit(WebElement button) {
-        WebElement html = chrome.findElement(By.tagName("html"));
-        button.click();
-        new WebDriverWait(chrome, WAIT).until(ExpectedConditions.stalenessOf(html));
+        leavePage(button::click);
+    }
+
+    /**
+     * Runs `action`, which leaves the page, and waits until the next page has loaded. The page
+     * before is marked with a window property the next document does not have; asking for it
+     * while Chromium swaps documents can fail with a driver error instead of an answer (the old
+     * page's nodes are already gone), so such errors only mean "not yet".
+     */
+    public void leavePage(Runnable action) {
+        chrome.executeScript("window.keyfairPageBefore = true;");
+        action.run();
+        new WebDriverWait(chrome, WAIT)
+                .ignoring(WebDriverException.class)
+                .until(driver -> Boolean.TRUE.equals(((JavascriptExecutor) driver).executeScript(
+                        "return window.keyfairPageBefore === undefined && document.readyState === 'complete';")));
     }
 
     public String path() {
