@@ -38,8 +38,9 @@ import io.restassured.response.Response;
  * A DPoP client (RFC 9449) through nginx, as an app sees Keyfair: its proofs name the public URLs
  * (`http://localhost:8080/oauth/token`), never a service's port. A public client registered with
  * `dpop_bound_access_tokens` binds its code with `dpop_jkt`, gets a DPoP token and a bound refresh
- * token, and calls userinfo with the DPoP scheme; and one proof is spent once across both
- * token-service instances.
+ * token, and calls userinfo with the DPoP scheme; a proof sent with a pushed request binds the code
+ * in authorize-service for token-service; and one proof is spent once across both token-service
+ * instances.
  */
 class DpopIT {
 
@@ -163,5 +164,47 @@ class DpopIT {
         given().auth().preemptive().basic(machine.id(), machine.secret()).contentType("application/x-www-form-urlencoded")
                 .formParam("grant_type", "client_credentials").post("/oauth/token")
                 .then().statusCode(400).body("error", equalTo("invalid_dpop_proof"));
+    }
+
+    /**
+     * Pushes an authorization request to `/oauth/par` through nginx with a proof of `key` (a public
+     * client: `client_id` in the body), signs the user in on the pushed request and returns the
+     * outcome with the code.
+     */
+    private static Outcome pushedWithProof(Client app, DpopKey key) throws Exception {
+        String[] pkce = Flow.pkce();
+        Map<String, String> params = Flow.request(app, "openid", pkce[1], Map.of());
+        String requestUri = given().contentType("application/x-www-form-urlencoded").header("DPoP", key.proof("POST", Stack.ISSUER + "/oauth/par", null))
+                .formParams(params).post("/oauth/par").then().statusCode(201).extract().path("request_uri");
+        Browser browser = new Browser();
+        Browser.Page page = browser.follow(browser.get(Flow.authorizeUri(Map.of("client_id", app.id(), "request_uri", requestUri))),
+                Fixtures.REDIRECT_URI);
+        Fixtures.User user = Fixtures.user();
+        page = browser.follow(browser.submit(page.form("password"), Map.of("username", user.username(), "password", user.password())),
+                Fixtures.REDIRECT_URI);
+        page = browser.follow(browser.submit(page.form("decision"), Map.of("decision", "approve")), Fixtures.REDIRECT_URI);
+        return new Outcome(true, true, page, Browser.query(page.location()), pkce[0], params.get("state"), params.get("nonce"));
+    }
+
+    private static Response redeem(Client app, Outcome o, DpopKey key) throws Exception {
+        return given().contentType("application/x-www-form-urlencoded").header("DPoP", key.proof("POST", tokenUrl(), null))
+                .formParam("grant_type", "authorization_code").formParam("client_id", app.id()).formParam("code", o.code())
+                .formParam("redirect_uri", Fixtures.REDIRECT_URI).formParam("code_verifier", o.verifier()).post("/oauth/token");
+    }
+
+    @Test
+    void aProofSentWithAPushedRequestBindsItsCodeAcrossServices() throws Exception {
+        Map<String, Object> metadata = Fixtures.metadata();
+        metadata.put("token_endpoint_auth_method", "none");
+        Client app = Fixtures.approved(metadata);
+        DpopKey key = DpopKey.generate();
+
+        // authorize-service kept the proof's thumbprint with the pushed request; token-service holds the code to it
+        Response stolen = redeem(app, pushedWithProof(app, key), DpopKey.generate());
+        stolen.then().statusCode(400).body("error", equalTo("invalid_grant"));
+
+        Response tokens = redeem(app, pushedWithProof(app, key), key);
+        tokens.then().statusCode(200).body("token_type", equalTo("DPoP"));
+        assertEquals(key.jkt(), cnfJkt(tokens.path("access_token")));
     }
 }

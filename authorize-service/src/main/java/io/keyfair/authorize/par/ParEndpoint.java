@@ -1,5 +1,6 @@
 package io.keyfair.authorize.par;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,6 +24,9 @@ import io.keyfair.common.audit.AuditLog;
 import io.keyfair.common.clientauth.AuthenticatedClient;
 import io.keyfair.common.clientauth.ClientAuthenticator;
 import io.keyfair.common.clientauth.ClientRequest;
+import io.keyfair.common.dpop.DpopNonces;
+import io.keyfair.common.dpop.DpopProof;
+import io.keyfair.common.dpop.DpopProofVerifier;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.limit.RequestLimits;
 import io.keyfair.common.limit.RequestLimits.Endpoint;
@@ -40,6 +44,8 @@ import io.vertx.core.http.HttpServerRequest;
  * Each authenticated request counts against the client's request limit (common's
  * {@link RequestLimits}, the `other` limit it shares with the token, revocation and
  * introspection endpoints across every replica).
+ * A `DPoP` proof sent with the push (RFC 9449 §10.1) binds the code to its key as `dpop_jkt`
+ * does; with both, the thumbprint must be the proof's key.
  * Errors are the token endpoint's JSON (RFC 9126 §2.3).
  */
 @Path("/oauth/par")
@@ -58,27 +64,71 @@ public class ParEndpoint {
     private final AuthorizationRequestValidator validator;
     private final PushedRequests requests;
     private final AuditLog audit;
+    private final DpopProofVerifier dpop;
+    private final DpopNonces nonces;
+    private final String parUrl;
 
     ParEndpoint(ClientAuthenticator authenticator, RequestLimits limits, AuthorizationRequestValidator validator,
-            PushedRequests requests, AuditLog audit) {
+            PushedRequests requests, AuditLog audit, DpopProofVerifier dpop, DpopNonces nonces) {
         this.authenticator = authenticator;
         this.limits = limits;
         this.validator = validator;
         this.requests = requests;
         this.audit = audit;
+        this.dpop = dpop;
+        this.nonces = nonces;
+        this.parUrl = dpop.endpointUrl("/oauth/par");
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> push(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @Context HttpServerRequest http) {
+            @Context HttpHeaders headers, @Context HttpServerRequest http) {
         ClientRequest request = ClientRequest.of(form, authorization, http);
+        List<String> proofs = headers.getRequestHeader(DPOP);
+        boolean proved = proofs != null && !proofs.isEmpty();
         return authenticator.authenticate(request)
                 .call(client -> limits.admit(client, Endpoint.PAR, null))
-                .flatMap(client -> push(client, authorizationParameters(request, client)))
-                .map(requestUri -> NoStore.status(201).type(MediaType.APPLICATION_JSON_TYPE)
-                        .entity(new Pushed(requestUri, PushedRequests.LIFETIME.toSeconds())).build());
+                .flatMap(client -> bindToProof(proofs, client, authorizationParameters(request, client))
+                        .flatMap(parameters -> push(client, parameters)))
+                .map(requestUri -> reply(requestUri, proved));
+    }
+
+    /** RFC 9449 §4.1: the request header carrying the proof. */
+    static final String DPOP = "DPoP";
+
+    /**
+     * RFC 9449 §10.1: a proof with the push binds the code to the proof's key, as if its
+     * thumbprint had been sent as `dpop_jkt`; when `dpop_jkt` is sent as well, it must be that
+     * thumbprint. Without a proof the parameters stay as sent.
+     */
+    private Uni<Map<String, String>> bindToProof(List<String> proofs, AuthenticatedClient client, Map<String, String> parameters) {
+        if (proofs == null || proofs.isEmpty()) {
+            return Uni.createFrom().item(parameters);
+        }
+        // §4.3 1: "there is not more than one DPoP HTTP request header field"
+        Uni<DpopProof> proof = proofs.size() > 1
+                ? Uni.createFrom().failure(OAuthException.invalidDpopProof("Only one DPoP header may be sent"))
+                : dpop.verify(proofs.get(0), "POST", parUrl, null);
+        return proof.map(checked -> {
+            String jkt = parameters.putIfAbsent("dpop_jkt", checked.jkt());
+            if (jkt != null && !jkt.equals(checked.jkt())) {
+                throw OAuthException.invalidDpopProof("dpop_jkt is not the thumbprint of the DPoP proof's key");
+            }
+            return parameters;
+        }).onFailure(OAuthException.class).invoke(e -> audit.recordFailure("par." + ((OAuthException) e).error().code(), client.clientId(), null,
+                Map.of("reason", ((OAuthException) e).description())));
+    }
+
+    /** 201 with the `request_uri`; with required nonces, the current one for the client's next proof (RFC 9449 §8.2). */
+    private Response reply(String requestUri, boolean proved) {
+        Response.ResponseBuilder created = NoStore.status(201).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new Pushed(requestUri, PushedRequests.LIFETIME.toSeconds()));
+        if (proved && nonces.required()) {
+            created.header("DPoP-Nonce", nonces.current());
+        }
+        return created.build();
     }
 
     private Uni<String> push(AuthenticatedClient client, Map<String, String> parameters) {

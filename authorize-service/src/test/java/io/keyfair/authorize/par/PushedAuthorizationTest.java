@@ -33,6 +33,7 @@ import io.keyfair.common.code.AuthorizationCodes;
 import io.keyfair.common.code.AuthorizationCodes.Redemption;
 import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
+import io.keyfair.common.testing.TestDpop;
 import io.keyfair.common.testing.TestTokens;
 import io.keyfair.common.testing.TestUsers;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -278,6 +279,69 @@ class PushedAuthorizationTest {
         assertEquals(form.get("code_challenge"), kept.get("code_challenge"));
         assertEquals(client.clientId(), kept.get("client_id"));
         assertTrue(!kept.containsKey("client_secret"), "the secret is not kept: " + kept.keySet());
+    }
+
+    // --- a DPoP proof with the push (RFC 9449 §10.1) ---
+
+    private static final String PAR_URL = TestTokens.ISSUER + "/oauth/par";
+
+    @Test
+    void aProofWithThePushBindsTheCodeToItsKey() {
+        TestClients.Created client = TestClients.thirdParty().create(pool);
+        TestUsers.Created user = TestUsers.user().create(pool);
+        TestDpop key = TestDpop.es256();
+        Response pushed = par().header("Authorization", basic(client, client.secret()))
+                .header("DPoP", key.proof().htu(PAR_URL).build())
+                .formParams(withoutClientId(params(client, "openid"))).post("/oauth/par");
+        pushed.then().statusCode(201).header("DPoP-Nonce", nullValue());
+
+        Map<String, String> cb = new Browser().authorizeThrough(front(client, pushed.path("request_uri")), user, "approve");
+        assertEquals(key.jkt(), redeem(cb.get("code")).dpopJkt(), "the code is bound to the proof's key");
+    }
+
+    @Test
+    void aProofAndTheSameDpopJktAreAccepted() {
+        TestClients.Created client = TestClients.thirdParty().create(pool);
+        TestDpop key = TestDpop.es256();
+        String requestUri = par().header("Authorization", basic(client, client.secret()))
+                .header("DPoP", key.proof().htu(PAR_URL).build())
+                .formParams(withoutClientId(params(client, "openid", "dpop_jkt", key.jkt()))).post("/oauth/par")
+                .then().statusCode(201).extract().path("request_uri");
+        assertEquals(key.jkt(), pushedRequests.take(client.clientId(), requestUri).await().atMost(WAIT).orElseThrow().get("dpop_jkt"));
+    }
+
+    @Test
+    void aDpopJktOfAnotherKeyThanTheProofsIsRefused() {
+        TestClients.Created client = TestClients.thirdParty().create(pool);
+        TestDpop key = TestDpop.es256();
+        Response r = par().header("Authorization", basic(client, client.secret()))
+                .header("DPoP", key.proof().htu(PAR_URL).build())
+                .formParams(withoutClientId(params(client, "openid", "dpop_jkt", TestDpop.es256().jkt()))).post("/oauth/par");
+        assertJsonError(r, 400, "invalid_dpop_proof");
+    }
+
+    @Test
+    void aProofForAnotherEndpointOrUsedBeforeIsRefused() {
+        TestClients.Created client = TestClients.thirdParty().create(pool);
+        TestDpop key = TestDpop.es256();
+        assertJsonError(par().header("Authorization", basic(client, client.secret())).header("DPoP", key.forToken())
+                .formParams(withoutClientId(params(client, "openid"))).post("/oauth/par"), 400, "invalid_dpop_proof");
+
+        String proof = key.proof().htu(PAR_URL).build();
+        par().header("Authorization", basic(client, client.secret())).header("DPoP", proof)
+                .formParams(withoutClientId(params(client, "openid"))).post("/oauth/par").then().statusCode(201);
+        assertJsonError(par().header("Authorization", basic(client, client.secret())).header("DPoP", proof)
+                .formParams(withoutClientId(params(client, "openid"))).post("/oauth/par"), 400, "invalid_dpop_proof");
+
+        assertJsonError(par().header("Authorization", basic(client, client.secret()))
+                .header("DPoP", key.proof().htu(PAR_URL).build()).header("DPoP", key.proof().htu(PAR_URL).build())
+                .formParams(withoutClientId(params(client, "openid"))).post("/oauth/par"), 400, "invalid_dpop_proof");
+    }
+
+    private static Map<String, String> withoutClientId(Map<String, String> params) {
+        Map<String, String> form = new HashMap<>(params);
+        form.remove("client_id");
+        return form;
     }
 
     // --- the authorization endpoint with a request_uri ---
