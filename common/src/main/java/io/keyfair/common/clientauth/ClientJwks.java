@@ -1,5 +1,6 @@
 package io.keyfair.common.clientauth;
 
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Map;
@@ -14,16 +15,22 @@ import com.nimbusds.jose.jwk.JWKSet;
 
 import io.keyfair.common.client.ClientRecord;
 import io.smallrye.mutiny.Uni;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientResponse;
 
 /**
  * A `private_key_jwt` client's public keys: its registered `jwks`, or the set at its `jwks_uri`,
  * fetched without blocking and kept for {@link #TTL}. A `kid` the kept set does not know makes
  * one new fetch at most every {@link #REFETCH_AFTER} (a client that rotated its keys is heard at
  * once; assertions with made-up kids cannot make us hammer its server). A fetch is bounded in
- * time ({@link #TIMEOUT}) and size ({@link #MAX_BYTES}), follows no redirect, and when it fails
+ * time ({@link #TIMEOUT}, the whole exchange) and size ({@link #MAX_BYTES}, counted as the body
+ * arrives, not after it was read), follows no redirect, and when it fails
  * the set kept so far stays in use until it expires. Private parts are never kept.
  */
 @ApplicationScoped
@@ -43,7 +50,7 @@ public class ClientJwks {
 
     private final Vertx vertx;
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
-    private volatile WebClient client;
+    private volatile HttpClient client;
 
     ClientJwks(Vertx vertx) {
         this.vertx = vertx;
@@ -95,19 +102,10 @@ public class ClientJwks {
             return current.fetching();
         }
         JWKSet stale = known != null && known.source().equals(url) ? known.keys() : null;
-        Uni<JWKSet> fetching = webClient().getAbs(url)
-                .timeout(TIMEOUT.toMillis())
-                .putHeader("Accept", "application/jwk-set+json, application/json")
-                .send()
-                .map(response -> {
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException("jwks_uri answered " + response.statusCode());
-                    }
-                    if (response.body() == null || response.body().length() > MAX_BYTES) {
-                        throw new IllegalStateException("jwks_uri answered nothing or more than " + MAX_BYTES + " bytes");
-                    }
+        Uni<JWKSet> fetching = download(url)
+                .map(body -> {
                     try {
-                        return JWKSet.parse(response.bodyAsString()).toPublicJWKSet();
+                        return JWKSet.parse(body).toPublicJWKSet();
                     } catch (ParseException e) {
                         throw new IllegalStateException("jwks_uri did not answer a JWK set");
                     }
@@ -136,15 +134,51 @@ public class ClientJwks {
         kept.put(clientId, entry);
     }
 
-    private WebClient webClient() {
-        WebClient c = client;
+    /**
+     * The body of a 200 answer from `url`, read as it arrives and given up on (the connection
+     * closed) past {@link #MAX_BYTES} or {@link #TIMEOUT} for the whole exchange, so a server that
+     * sends without end, or a byte at a time, costs at most that much memory and time.
+     */
+    private Uni<String> download(String url) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setFollowRedirects(false)
+                .setConnectTimeout(TIMEOUT.toMillis()).setIdleTimeout(TIMEOUT.toMillis())
+                .putHeader("Accept", "application/jwk-set+json, application/json");
+        return httpClient().request(options).flatMap(request -> request.send()
+                .flatMap(ClientJwks::boundedBody)
+                .ifNoItem().after(TIMEOUT).failWith(() -> new IllegalStateException("jwks_uri took more than " + TIMEOUT.toSeconds() + " s"))
+                .onFailure().invoke(e -> request.reset()));
+    }
+
+    private static Uni<String> boundedBody(HttpClientResponse response) {
+        if (response.statusCode() != 200) {
+            return Uni.createFrom().failure(new IllegalStateException("jwks_uri answered " + response.statusCode()));
+        }
+        String declared = response.getHeader("Content-Length");
+        if (declared != null && !declared.isEmpty() && (declared.length() > 9 || !declared.chars().allMatch(Character::isDigit)
+                || Integer.parseInt(declared) > MAX_BYTES)) {
+            return Uni.createFrom().failure(tooLong());
+        }
+        return response.toMulti()
+                .collect().in(Buffer::buffer, (body, chunk) -> {
+                    if (body.length() + chunk.length() > MAX_BYTES) {
+                        throw tooLong();
+                    }
+                    body.appendBuffer(chunk);
+                })
+                .map(body -> body.toString(StandardCharsets.UTF_8));
+    }
+
+    private static IllegalStateException tooLong() {
+        return new IllegalStateException("jwks_uri answered more than " + MAX_BYTES + " bytes");
+    }
+
+    private HttpClient httpClient() {
+        HttpClient c = client;
         if (c == null) {
             synchronized (this) {
                 if (client == null) {
-                    client = WebClient.create(vertx, new WebClientOptions()
-                            .setFollowRedirects(false)
-                            .setConnectTimeout((int) TIMEOUT.toMillis())
-                            .setMaxPoolSize(8));
+                    client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT.toMillis()),
+                            new PoolOptions().setHttp1MaxSize(8));
                 }
                 c = client;
             }
@@ -155,7 +189,7 @@ public class ClientJwks {
     @PreDestroy
     void close() {
         if (client != null) {
-            client.close();
+            client.closeAndForget();
         }
     }
 }

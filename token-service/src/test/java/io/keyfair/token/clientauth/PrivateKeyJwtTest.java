@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,8 +16,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -91,7 +97,43 @@ class PrivateKeyJwtTest {
                 out.write(body);
             }
         });
+        // answers that never end: without end as fast as the connection takes it, a byte every
+        // 200 ms, and a length far over the limit; each stops when the other side hangs up
+        jwksServer.createContext("/endless", exchange -> writeUntilClosed(exchange, 0, 16_384, 0));
+        jwksServer.createContext("/trickle", exchange -> writeUntilClosed(exchange, 0, 1, 200));
+        jwksServer.createContext("/huge", exchange -> writeUntilClosed(exchange, 100_000_000, 16_384, 0));
+        jwksServer.setExecutor(Executors.newCachedThreadPool());
         jwksServer.start();
+    }
+
+    /** Bytes written by an endless answer before its reader hung up, or -1 while it is still being read. */
+    private static final Map<String, AtomicLong> endlessWritten = new ConcurrentHashMap<>();
+
+    private static void writeUntilClosed(com.sun.net.httpserver.HttpExchange exchange, long declaredLength, int chunk, long pauseMillis)
+            throws IOException {
+        AtomicLong written = endlessWritten.computeIfAbsent(exchange.getRequestURI().getPath(), p -> new AtomicLong());
+        written.set(-1);
+        long total = 0;
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        exchange.sendResponseHeaders(200, declaredLength);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write('{');
+            byte[] bytes = new byte[chunk];
+            java.util.Arrays.fill(bytes, (byte) ' ');
+            while (System.nanoTime() < until) {
+                out.write(bytes);
+                out.flush();
+                total += chunk;
+                if (pauseMillis > 0) {
+                    Thread.sleep(pauseMillis);
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            // the reader hung up
+        } finally {
+            written.set(total);
+            exchange.close();
+        }
     }
 
     @AfterAll
@@ -268,6 +310,21 @@ class PrivateKeyJwtTest {
         Created client = TestClients.confidential().privateKeyJwtAt("http://127.0.0.1:9/jwks").create(pool);
         assertInvalidClient(tokenRequest(assertion(client.clientId())).post("/oauth/token"));
         assertEquals("jwks_unavailable", auditedReason(client.clientId()));
+    }
+
+    @Test
+    void aJwksUriThatAnswersWithoutEndOrByTheByteIsGivenUpOnWithinItsLimits() throws Exception {
+        String base = "http://127.0.0.1:" + jwksServer.getAddress().getPort();
+        for (String path : List.of("/endless", "/trickle", "/huge")) {
+            Created client = TestClients.confidential().privateKeyJwtAt(base + path).create(pool);
+            String assertion = assertion(client.clientId());
+            Response r = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> tokenRequest(assertion).post("/oauth/token"), path);
+            assertInvalidClient(r);
+            assertEquals("jwks_unavailable", auditedReason(client.clientId()), path);
+            // the connection was closed on the server: it stopped writing, well short of what it would have sent
+            long written = Awaitility.await().atMost(WAIT).until(() -> endlessWritten.get(path).get(), n -> n >= 0);
+            assertTrue(written < 32_000_000, path + " wrote " + written + " bytes before it was cut off");
+        }
     }
 
     @Test
