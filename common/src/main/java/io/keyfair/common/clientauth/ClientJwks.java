@@ -1,5 +1,6 @@
 package io.keyfair.common.clientauth;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
@@ -8,12 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import com.nimbusds.jose.jwk.JWKSet;
 
 import io.keyfair.common.client.ClientRecord;
+import io.keyfair.common.http.OutboundAddresses;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -49,11 +52,18 @@ public class ClientJwks {
     }
 
     private final Vertx vertx;
+    private final boolean refusePrivate;
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
     private volatile HttpClient client;
 
-    ClientJwks(Vertx vertx) {
+    @Inject
+    ClientJwks(Vertx vertx, ClientKeysConfig config) {
+        this(vertx, config.refusePrivateAddresses());
+    }
+
+    ClientJwks(Vertx vertx, boolean refusePrivate) {
         this.vertx = vertx;
+        this.refusePrivate = refusePrivate;
     }
 
     /** The client's public keys; a failed Uni when it has none we can read. */
@@ -135,11 +145,30 @@ public class ClientJwks {
     }
 
     /**
-     * The body of a 200 answer from `url`, read as it arrives and given up on (the connection
+     * The body of a 200 answer from `url` (not from a private address when those are refused:
+     * {@link ClientKeysConfig}), read as it arrives and given up on (the connection
      * closed) past {@link #MAX_BYTES} or {@link #TIMEOUT} for the whole exchange, so a server that
      * sends without end, or a byte at a time, costs at most that much memory and time.
      */
     private Uni<String> download(String url) {
+        if (!refusePrivate) {
+            return get(url);
+        }
+        String host;
+        try {
+            host = URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            host = null;
+        }
+        if (host == null) {
+            return Uni.createFrom().failure(new IllegalStateException("jwks_uri is not an absolute URL"));
+        }
+        return OutboundAddresses.resolvesToPrivate(vertx, host).flatMap(refused -> refused
+                ? Uni.createFrom().failure(new IllegalStateException("jwks_uri resolves to a private address"))
+                : get(url));
+    }
+
+    private Uni<String> get(String url) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setFollowRedirects(false)
                 .setConnectTimeout(TIMEOUT.toMillis()).setIdleTimeout(TIMEOUT.toMillis())
                 .putHeader("Accept", "application/jwk-set+json, application/json");

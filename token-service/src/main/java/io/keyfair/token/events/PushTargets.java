@@ -1,15 +1,13 @@
 package io.keyfair.token.events;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.keyfair.common.http.OutboundAddresses;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
@@ -17,7 +15,7 @@ import io.vertx.mutiny.core.Vertx;
  * Where a push may go (CONTRACT.md, "Security events"): https, or http to a loopback host only;
  * and, when {@link EventsConfig#refusePrivateAddresses()} is on, never to a host that resolves to
  * a loopback, private, link-local or unspecified address (a receiver URL must not reach into
- * Keyfair's own network). The host is resolved on a worker thread, never on an event loop.
+ * Keyfair's own network; common's {@link OutboundAddresses}, as for a client's `jwks_uri`).
  */
 @ApplicationScoped
 public class PushTargets {
@@ -51,54 +49,17 @@ public class PushTargets {
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         String host = uri.getHost();
-        if (!scheme.equals("https") && !(scheme.equals("http") && isLoopbackName(host))) {
+        if (!scheme.equals("https") && !(scheme.equals("http") && OutboundAddresses.isLoopbackName(host))) {
             return refused("refused: http only to a loopback host");
         }
         if (!refusePrivate) {
             return Uni.createFrom().item(Optional.empty());
         }
-        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        return vertx.executeBlocking(Uni.createFrom().item(() -> {
-            try {
-                return InetAddress.getAllByName(bare);
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException("DNS resolution failed");
-            }
-        }), false).map(addresses -> {
-            for (InetAddress a : addresses) {
-                if (isPrivate(a)) {
-                    return Optional.of(PRIVATE_ADDRESS);
-                }
-            }
-            return Optional.<String>empty();
-        });
+        return OutboundAddresses.resolvesToPrivate(vertx, host)
+                .map(refused -> refused ? Optional.of(PRIVATE_ADDRESS) : Optional.<String>empty());
     }
 
     private static Uni<Optional<String>> refused(String why) {
         return Uni.createFrom().item(Optional.of(why));
-    }
-
-    /** `localhost`, 127.0.0.0/8 or [::1], as written in the URL (nothing is resolved for this). */
-    static boolean isLoopbackName(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")) {
-            return true;
-        }
-        String[] octets = h.split("\\.", -1);
-        if (octets.length != 4 || !octets[0].equals("127")) {
-            return false;
-        }
-        for (String o : octets) {
-            if (o.isEmpty() || o.length() > 3 || !o.chars().allMatch(Character::isDigit) || Integer.parseInt(o) > 255) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Loopback, site-local (10/8, 172.16/12, 192.168/16), unique local (fc00::/7), link-local, unspecified. */
-    static boolean isPrivate(InetAddress a) {
-        return a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                || (a instanceof Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc);
     }
 }
