@@ -1,18 +1,21 @@
 package io.keyfair.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static io.keyfair.deploy.Pods.podLabels;
 import static io.keyfair.deploy.Pods.selects;
 import static io.keyfair.deploy.Repo.SERVICES;
 import static io.keyfair.deploy.Repo.named;
 import static io.keyfair.deploy.Repo.ofKind;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,16 +102,31 @@ class NetworkPoliciesTest {
 
     @ParameterizedTest
     @FieldSource("OVERLAYS")
-    void onlyTokenServiceGoesOutToEventReceivers(String overlay) {
+    void onlyTokenAndAuthorizeServiceGoOutToAppsUrls(String overlay) {
+        // token-service: events_uri receivers and jwks_uri; authorize-service: jwks_uri at PAR
+        Set<String> outgoing = Set.of("token-service", "authorize-service");
         for (JsonNode workload : workloads(overlay)) {
-            boolean token = name(workload).equals("token-service");
-            List<JsonNode> out = egress(overlay, podLabels(workload));
+            boolean out = outgoing.contains(name(workload));
+            List<JsonNode> rules = egress(overlay, podLabels(workload));
             for (int port : new int[] {443, 80}) {
-                boolean anywhere = out.stream().anyMatch(r -> allowsPort(r, port) && r.path("to").toString().contains("\"0.0.0.0/0\""));
-                assertTrue(anywhere == token, overlay + ": " + name(workload)
-                        + (token ? " must reach events_uri receivers on " : " must not go out on ") + port);
+                boolean anywhere = rules.stream().anyMatch(r -> allowsPort(r, port) && r.path("to").toString().contains("\"0.0.0.0/0\""));
+                assertTrue(anywhere == out, overlay + ": " + name(workload)
+                        + (out ? " must reach the URLs apps register on " : " must not go out on ") + port);
             }
         }
+    }
+
+    @Test
+    void prodKeepsPrivateRangesClosedToAppsUrls() {
+        for (JsonNode rule : egress("prod", podLabels(named("prod", "Deployment", "authorize-service")))) {
+            if (allowsPort(rule, 443)) {
+                assertTrue(rule.path("to").toString().contains("10.0.0.0/8") && rule.path("to").toString().contains("fc00::/7"),
+                        "prod: authorize-service's way out excepts private ranges: " + rule);
+            }
+        }
+        JsonNode config = named("prod", "ConfigMap", "keyfair-config").path("data");
+        assertEquals("true", config.path("KEYFAIR_EVENTS_REFUSE_PRIVATE_ADDRESSES").asText());
+        assertEquals("true", config.path("KEYFAIR_CLIENT_KEYS_REFUSE_PRIVATE_ADDRESSES").asText());
     }
 
     private static List<JsonNode> policies(String overlay) {
