@@ -14,33 +14,24 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.keyfair.common.testing.TestClients;
+import io.keyfair.common.testing.DpopNoncesRequired;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.testing.TestDpop;
 import io.keyfair.common.testing.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * RFC 9449 §8 at the PAR endpoint with `keyfair.dpop.nonce.required`: a proof sent with a push needs
- * the server's nonce as at the token endpoint, and the nonce one replica hands out is the one the
- * token endpoint accepts (the same secret, no stored state).
+ * the server's nonce as at the token endpoint; a push without a proof needs none.
  */
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
-@TestProfile(PushedAuthorizationDpopNonceTest.NoncesRequired.class)
+@TestProfile(DpopNoncesRequired.class)
 class PushedAuthorizationDpopNonceTest {
-
-    public static class NoncesRequired implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("keyfair.dpop.nonce.required", "true",
-                    "keyfair.dpop.nonce.secret", "test-only-nonce-secret-of-32-characters-or-more");
-        }
-    }
 
     private static final String PAR_URL = TestTokens.ISSUER + "/oauth/par";
 

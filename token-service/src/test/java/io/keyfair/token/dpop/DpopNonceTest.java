@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.emptyOrNullString;
 
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -13,11 +12,11 @@ import org.junit.jupiter.api.Test;
 
 import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestClients.Created;
+import io.keyfair.common.testing.DpopNoncesRequired;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.testing.TestDpop;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -25,16 +24,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 /** RFC 9449 §8 with `keyfair.dpop.nonce.required`: a proof without the server's nonce is sent back for one. */
 @QuarkusTest
 @QuarkusTestResource(TestDatabase.class)
-@TestProfile(DpopNonceTest.NoncesRequired.class)
+@TestProfile(DpopNoncesRequired.class)
 class DpopNonceTest {
-
-    public static class NoncesRequired implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("keyfair.dpop.nonce.required", "true",
-                    "keyfair.dpop.nonce.secret", "test-only-nonce-secret-of-32-characters-or-more");
-        }
-    }
 
     @Inject
     Pool pool;
