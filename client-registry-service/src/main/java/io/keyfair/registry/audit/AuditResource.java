@@ -98,7 +98,7 @@ public class AuditResource {
      * `admin:<client id>`, `user:<user id>`, `operator:<user id>` or `policy`. Newer events store
      * the prefixed form; older ones stored the bare id, a user's id (a UUID) or an admin client's.
      */
-    static String actor(String stored, String userId) {
+    public static String actor(String stored, String userId) {
         if (stored == null || stored.indexOf(':') >= 0 || stored.equals("policy")) {
             return stored;
         }

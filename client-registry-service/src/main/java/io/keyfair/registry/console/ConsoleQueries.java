@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.keyfair.registry.audit.AuditResource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -122,7 +123,8 @@ public class ConsoleQueries {
                     List<Event> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(new Event(r.getLong("id"), r.getOffsetDateTime("occurred_at"), r.getString("type"),
-                                r.getString("client_id"), r.getString("user_id"), r.getString("actor"), r.getString("detail")));
+                                r.getString("client_id"), r.getString("user_id"),
+                                AuditResource.actor(r.getString("actor"), r.getString("user_id")), r.getString("detail")));
                     }
                     return out;
                 });

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.UUID;
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.testing.TestTokens;
 import io.keyfair.common.testing.TestUsers;
@@ -76,6 +78,8 @@ class ConsoleTest {
         }
         page.then().statusCode(200)
                 .header("X-Frame-Options", "DENY")
+                .body(containsString("<a class=\"brand\" href=\"/console\">Keyfair <span>Console</span></a>"))
+                .body(containsString("Keyfair Marketplace · operator console"))
                 .body(containsString(app))
                 .body(containsString("/console/apps/" + app + "/approve"));
     }
@@ -183,6 +187,18 @@ class ConsoleTest {
         form(support).when().post("/console/apps/" + app + "/approve").then().statusCode(403);
 
         given().auth().oauth2(admin()).when().get("/admin/clients/" + app).then().body("status", equalTo("pending"));
+    }
+
+    @Test
+    void theAuditLogNamesWhoActedAsTheAdminApiDoes() {
+        String operator = userWithRoles("operator");
+        String app = pendingApp();
+        String shown = given().header(TestSignIn.HEADER, operator).when().get("/console/audit?client_id=" + app)
+                .then().statusCode(200).body(containsString("client.created")).extract().asString();
+        String actor = given().auth().oauth2(admin()).when().get("/admin/audit?type=client.created&client_id=" + app)
+                .then().statusCode(200).extract().path("events[0].actor");
+        assertEquals("admin:" + TestClients.ADMIN_CLIENT_ID, actor);
+        assertTrue(shown.contains("<code>" + actor + "</code>"), "the console shows the actor as " + actor);
     }
 
     @Test

@@ -116,7 +116,8 @@ class PortalTest {
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Referrer-Policy", "same-origin")
                 .header("Cache-Control", "no-store")
-                .body(containsString("You are signed out"));
+                .body(containsString("You are signed out"))
+                .body(containsString("<a class=\"brand\" href=\"/developers/apps\">Keyfair <span>Developers</span></a>"));
     }
 
     @Test
