@@ -1,5 +1,10 @@
 package io.keyfair.userinfo;
 
+import static io.keyfair.common.testing.TestCors.assertNoCors;
+import static io.keyfair.common.testing.TestCors.assertReadableFrom;
+import static io.keyfair.common.testing.TestCors.newOrigin;
+import static io.keyfair.common.testing.TestCors.preflight;
+import static io.keyfair.common.testing.TestCors.registered;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,14 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.List;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import io.keyfair.common.client.ClientChanges;
-import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestClients.Created;
 import io.keyfair.common.testing.TestDatabase;
@@ -43,17 +46,6 @@ class CorsTest {
     @Inject
     ClientChanges changes;
 
-    /** Creates the client and announces it, as the registry does for every client it writes. */
-    private Created registered(TestClients client) {
-        Created created = client.create(pool);
-        changes.publish(created.clientId()).await().atMost(Duration.ofSeconds(5));
-        return created;
-    }
-
-    private static String newOrigin() {
-        return "https://spa-" + Secrets.randomHex(4) + ".example";
-    }
-
     private String tokenOf(Created client, String scope) {
         String user = TestUsers.user().create(pool).id();
         return TestTokens.forUser(user).clientId(client.clientId()).scope(scope).sign(signer);
@@ -63,27 +55,13 @@ class CorsTest {
         return given().header("Origin", origin).header("Authorization", "Bearer " + token).get("/oauth/userinfo");
     }
 
-    private static void assertNoCors(Response r) {
-        List<String> cors = r.headers().asList().stream().map(h -> h.getName().toLowerCase())
-                .filter(name -> name.startsWith("access-control-")).toList();
-        assertEquals(List.of(), cors, "CORS headers on " + r.statusCode());
-    }
-
-    private static void assertReadableFrom(Response r, String origin) {
-        assertEquals(origin, r.header("Access-Control-Allow-Origin"));
-        assertEquals("WWW-Authenticate, DPoP-Nonce", r.header("Access-Control-Expose-Headers"));
-        assertNull(r.header("Access-Control-Allow-Credentials"));
-        assertTrue(r.headers().getValues("Vary").contains("Origin"));
-    }
-
     @Test
     void preflightFromARegisteredOriginAllowsGetAndPostWithAuthorizationNamed() {
         String origin = newOrigin();
-        registered(TestClients.publicClient().allowedCorsOrigins(origin));
+        registered(TestClients.publicClient().allowedCorsOrigins(origin), pool, changes);
         // the change is heard a moment after it is published
-        Response r = await().atMost(Duration.ofSeconds(5)).until(() -> given().header("Origin", origin)
-                .header("Access-Control-Request-Method", "GET").header("Access-Control-Request-Headers", "authorization")
-                .options("/oauth/userinfo"), res -> res.header("Access-Control-Allow-Origin") != null);
+        Response r = await().atMost(Duration.ofSeconds(5)).until(() -> preflight("/oauth/userinfo", origin, "GET", "authorization"),
+                res -> res.header("Access-Control-Allow-Origin") != null);
         assertEquals(204, r.statusCode());
         assertEquals(origin, r.header("Access-Control-Allow-Origin"));
         assertEquals("GET, POST", r.header("Access-Control-Allow-Methods"));
@@ -94,8 +72,7 @@ class CorsTest {
 
     @Test
     void preflightFromAnOriginNoClientRegisteredGetsNoCorsHeaders() {
-        Response r = given().header("Origin", newOrigin()).header("Access-Control-Request-Method", "GET")
-                .header("Access-Control-Request-Headers", "authorization").options("/oauth/userinfo");
+        Response r = preflight("/oauth/userinfo", newOrigin(), "GET", "authorization");
         assertEquals(204, r.statusCode());
         assertNoCors(r);
     }
@@ -103,7 +80,7 @@ class CorsTest {
     @Test
     void claimsAreReadableFromTheOriginTheTokensClientRegistered() {
         String origin = newOrigin();
-        Created spa = registered(TestClients.publicClient().allowedCorsOrigins(origin));
+        Created spa = registered(TestClients.publicClient().allowedCorsOrigins(origin), pool, changes);
         Response r = userinfo(origin, tokenOf(spa, "openid profile"));
         assertEquals(200, r.statusCode());
         assertReadableFrom(r, origin);
@@ -112,7 +89,7 @@ class CorsTest {
     @Test
     void claimsAreNotReadableFromAnOriginAnotherClientRegistered() {
         String other = newOrigin();
-        registered(TestClients.publicClient().allowedCorsOrigins(other));
+        registered(TestClients.publicClient().allowedCorsOrigins(other), pool, changes);
         Created spa = TestClients.publicClient().allowedCorsOrigins(newOrigin()).create(pool);
         Response r = userinfo(other, tokenOf(spa, "openid profile"));
         assertEquals(200, r.statusCode());
@@ -123,7 +100,7 @@ class CorsTest {
     @Test
     void refusalOfAKnownClientsTokenIsReadableFromItsOriginWithItsChallenge() {
         String origin = newOrigin();
-        Created spa = registered(TestClients.publicClient().allowedCorsOrigins(origin));
+        Created spa = registered(TestClients.publicClient().allowedCorsOrigins(origin), pool, changes);
         Response r = userinfo(origin, tokenOf(spa, "profile"));
         assertEquals(403, r.statusCode());
         assertTrue(r.header("WWW-Authenticate").contains("insufficient_scope"));
@@ -133,7 +110,7 @@ class CorsTest {
     @Test
     void aForgedTokenNamesNoClientSoItsRefusalIsNotReadable() {
         String origin = newOrigin();
-        registered(TestClients.publicClient().allowedCorsOrigins(origin));
+        registered(TestClients.publicClient().allowedCorsOrigins(origin), pool, changes);
         Response r = userinfo(origin, "not.a.token");
         assertEquals(401, r.statusCode());
         assertNoCors(r);

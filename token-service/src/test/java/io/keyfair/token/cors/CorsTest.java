@@ -1,5 +1,10 @@
 package io.keyfair.token.cors;
 
+import static io.keyfair.common.testing.TestCors.assertNoCors;
+import static io.keyfair.common.testing.TestCors.assertReadableFrom;
+import static io.keyfair.common.testing.TestCors.newOrigin;
+import static io.keyfair.common.testing.TestCors.preflight;
+import static io.keyfair.common.testing.TestCors.registered;
 import static io.keyfair.token.TokenCalls.code;
 import static io.keyfair.token.TokenCalls.token;
 import static io.restassured.RestAssured.given;
@@ -21,7 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.keyfair.common.client.ClientChanges;
 import io.keyfair.common.code.AuthorizationCodes;
-import io.keyfair.common.secret.Secrets;
 import io.keyfair.common.testing.TestClients;
 import io.keyfair.common.testing.TestClients.Created;
 import io.keyfair.common.testing.TestDatabase;
@@ -30,7 +34,6 @@ import io.keyfair.token.TokenCalls.Pkce;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -52,25 +55,6 @@ class CorsTest {
     @Inject
     ClientChanges changes;
 
-    /** Creates the client and announces it, as the registry does for every client it writes. */
-    private Created registered(TestClients client) {
-        Created created = client.create(pool);
-        changes.publish(created.clientId()).await().atMost(Duration.ofSeconds(5));
-        return created;
-    }
-
-    private static String newOrigin() {
-        return "https://spa-" + Secrets.randomHex(4) + ".example";
-    }
-
-    private static Response preflight(String path, String origin, String method, String headers) {
-        RequestSpecification spec = given().header("Origin", origin).header("Access-Control-Request-Method", method);
-        if (headers != null) {
-            spec = spec.header("Access-Control-Request-Headers", headers);
-        }
-        return spec.options(path);
-    }
-
     /** A public single-page app's code redeemed from this origin. */
     private Response redeemFrom(Created spa, String origin) {
         Pkce pkce = Pkce.random();
@@ -82,24 +66,11 @@ class CorsTest {
                 .post("/oauth/token");
     }
 
-    private static void assertNoCors(Response r) {
-        List<String> cors = r.headers().asList().stream().map(h -> h.getName().toLowerCase())
-                .filter(name -> name.startsWith("access-control-")).toList();
-        assertEquals(List.of(), cors, "CORS headers on " + r.statusCode());
-    }
-
-    private static void assertReadableFrom(Response r, String origin) {
-        assertEquals(origin, r.header("Access-Control-Allow-Origin"));
-        assertEquals("WWW-Authenticate, DPoP-Nonce", r.header("Access-Control-Expose-Headers"));
-        assertNull(r.header("Access-Control-Allow-Credentials"));
-        assertTrue(r.headers().getValues("Vary").contains("Origin"), "Vary: " + r.headers().getValues("Vary"));
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"/oauth/token", "/oauth/revoke", "/oauth/introspect"})
     void preflightFromARegisteredOriginAllowsPostWithAuthorizationDpopAndContentType(String path) {
         String origin = newOrigin();
-        registered(TestClients.publicClient().allowedCorsOrigins(origin));
+        registered(TestClients.publicClient().allowedCorsOrigins(origin), pool, changes);
         // the change is heard a moment after it is published
         Response r = await().atMost(Duration.ofSeconds(5)).until(() -> preflight(path, origin, "POST", "authorization,dpop,content-type"),
                 res -> res.header("Access-Control-Allow-Origin") != null);
@@ -123,13 +94,13 @@ class CorsTest {
     @Test
     void preflightFromAnOriginOnlyASuspendedClientRegisteredGetsNoCorsHeaders() {
         String origin = newOrigin();
-        registered(TestClients.publicClient().allowedCorsOrigins(origin).status("suspended"));
+        registered(TestClients.publicClient().allowedCorsOrigins(origin).status("suspended"), pool, changes);
         assertNoCors(preflight("/oauth/token", origin, "POST", "content-type"));
     }
 
     @Test
     void anOriginRegisteredLaterIsAllowedOnceTheChangeIsHeard() {
-        Created spa = registered(TestClients.publicClient());
+        Created spa = registered(TestClients.publicClient(), pool, changes);
         String origin = newOrigin();
         assertNoCors(preflight("/oauth/token", origin, "POST", "content-type"));
         pool.preparedQuery("update clients set allowed_cors_origins = $2 where client_id = $1")
@@ -142,7 +113,7 @@ class CorsTest {
     @Test
     void tokenResponseIsReadableFromTheClientsOrigin() {
         String origin = newOrigin();
-        Created spa = registered(TestClients.publicClient().allowedCorsOrigins(origin));
+        Created spa = registered(TestClients.publicClient().allowedCorsOrigins(origin), pool, changes);
         Response r = redeemFrom(spa, origin);
         assertEquals(200, r.statusCode(), r.asString());
         assertReadableFrom(r, origin);
@@ -151,7 +122,7 @@ class CorsTest {
     @Test
     void tokenResponseIsNotReadableFromAnotherClientsOrigin() {
         String other = newOrigin();
-        registered(TestClients.publicClient().allowedCorsOrigins(other));
+        registered(TestClients.publicClient().allowedCorsOrigins(other), pool, changes);
         Created spa = TestClients.publicClient().allowedCorsOrigins(newOrigin()).create(pool);
         Response r = redeemFrom(spa, other);
         assertEquals(200, r.statusCode());
@@ -162,7 +133,7 @@ class CorsTest {
     @Test
     void tokenErrorOfTheNamedClientIsReadableFromItsOrigin() {
         String origin = newOrigin();
-        Created spa = registered(TestClients.publicClient().allowedCorsOrigins(origin));
+        Created spa = registered(TestClients.publicClient().allowedCorsOrigins(origin), pool, changes);
         Response r = given().header("Origin", origin).contentType("application/x-www-form-urlencoded")
                 .formParam("grant_type", "authorization_code").formParam("code", "no-such-code")
                 .formParam("redirect_uri", TestClients.REDIRECT_URI).formParam("client_id", spa.clientId())
@@ -174,7 +145,7 @@ class CorsTest {
     @Test
     void failedClientAuthenticationOfANamedClientIsReadableFromItsOrigin() {
         String origin = newOrigin();
-        Created app = registered(TestClients.confidential().allowedCorsOrigins(origin));
+        Created app = registered(TestClients.confidential().allowedCorsOrigins(origin), pool, changes);
         Response r = given().header("Origin", origin).contentType("application/x-www-form-urlencoded")
                 .auth().preemptive().basic(app.clientId(), "wrong")
                 .formParam("grant_type", "client_credentials").post("/oauth/token");
@@ -185,7 +156,7 @@ class CorsTest {
     @Test
     void errorWithoutANamedClientIsNotReadableFromAnyOrigin() {
         String origin = newOrigin();
-        registered(TestClients.publicClient().allowedCorsOrigins(origin));
+        registered(TestClients.publicClient().allowedCorsOrigins(origin), pool, changes);
         Response r = given().header("Origin", origin).contentType("application/x-www-form-urlencoded")
                 .formParam("grant_type", "client_credentials").post("/oauth/token");
         r.then().statusCode(401).body("error", equalTo("invalid_client"));
@@ -204,7 +175,7 @@ class CorsTest {
     @Test
     void revocationAndIntrospectionAreReadableFromTheClientsOrigin() {
         String origin = newOrigin();
-        Created app = registered(TestClients.confidential().allowedCorsOrigins(origin));
+        Created app = registered(TestClients.confidential().allowedCorsOrigins(origin), pool, changes);
         String accessToken = token(app, "grant_type", "client_credentials").path("access_token");
         Response introspected = given().header("Origin", origin).contentType("application/x-www-form-urlencoded")
                 .auth().preemptive().basic(app.clientId(), app.secret()).formParam("token", accessToken).post("/oauth/introspect");
@@ -236,7 +207,7 @@ class CorsTest {
     @Test
     void pollEndpointSendsNoCorsHeaders() {
         String origin = newOrigin();
-        registered(TestClients.publicClient().allowedCorsOrigins(origin));
+        registered(TestClients.publicClient().allowedCorsOrigins(origin), pool, changes);
         assertNoCors(preflight("/ssf/poll", origin, "POST", "authorization"));
         given().header("Origin", origin).post("/ssf/poll").then().header("Access-Control-Allow-Origin", nullValue());
     }
