@@ -16,13 +16,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.testing.TestTokens;
 import io.keyfair.common.token.TokenSigner;
+import io.keyfair.registry.AdminClients;
 import io.keyfair.registry.Registrations;
 import io.keyfair.registry.Registrations.Registered;
 import io.keyfair.registry.TestRows;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.response.ValidatableResponse;
 
 /**
  * `allowed_cors_origins` (exact browser origins, CONTRACT "Browser apps (CORS)") and
@@ -36,19 +36,8 @@ class BrowserAppMetadataTest {
     @Inject
     TokenSigner signer;
 
-    private ValidatableResponse create(Object metadata) {
-        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(metadata)
-                .when().post("/admin/clients").then();
-    }
-
-    private ValidatableResponse patch(String id, Object body) {
-        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(body)
-                .when().patch("/admin/clients/" + id).then();
-    }
-
-    private ValidatableResponse get(String id) {
-        return given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + id).then().statusCode(200);
-    }
+    @Inject
+    AdminClients clients;
 
     private static String storedOrigins(String id) throws Exception {
         return TestRows.text("select allowed_cors_origins from clients where client_id = ?", id);
@@ -58,26 +47,26 @@ class BrowserAppMetadataTest {
     void originsGivenOnCreateAreStoredAndShown() throws Exception {
         List<String> origins = List.of("https://spa.example.com", "https://spa.example.com:8443", "http://localhost:5173",
                 "http://127.0.0.1:3000", "http://[::1]:8080");
-        String id = create(Registrations.with(Registrations.publicClient(), "allowed_cors_origins", origins))
+        String id = clients.create(Registrations.with(Registrations.publicClient(), "allowed_cors_origins", origins))
                 .statusCode(201).body("allowed_cors_origins", equalTo(origins))
                 .extract().path("client_id");
-        get(id).body("allowed_cors_origins", equalTo(origins));
+        clients.get(id).body("allowed_cors_origins", equalTo(origins));
         assertEquals(String.join(" ", origins), storedOrigins(id));
     }
 
     @Test
     void aClientWithoutOriginsShowsAnEmptyListAndScopeClaimsInItsIdTokens() {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
-        get(client.id()).body("allowed_cors_origins", equalTo(List.of())).body("id_token_scope_claims", equalTo(true));
+        clients.get(client.id()).body("allowed_cors_origins", equalTo(List.of())).body("id_token_scope_claims", equalTo(true));
     }
 
     @Test
     void patchReplacesAndClearsOrigins() throws Exception {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.publicClient());
-        patch(client.id(), Map.of("allowed_cors_origins", List.of("https://a.example"))).statusCode(200)
+        clients.patch(client.id(), Map.of("allowed_cors_origins", List.of("https://a.example"))).statusCode(200)
                 .body("allowed_cors_origins", equalTo(List.of("https://a.example")));
         assertEquals("https://a.example", storedOrigins(client.id()));
-        patch(client.id(), "{\"allowed_cors_origins\": null}").statusCode(200).body("allowed_cors_origins", equalTo(List.of()));
+        clients.patch(client.id(), "{\"allowed_cors_origins\": null}").statusCode(200).body("allowed_cors_origins", equalTo(List.of()));
         assertEquals("", storedOrigins(client.id()));
     }
 
@@ -100,11 +89,11 @@ class BrowserAppMetadataTest {
     })
     void anOriginThatIsNotExactGivesInvalidClientMetadataAndChangesNothing(String origin) throws Exception {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.publicClient());
-        patch(client.id(), "{\"allowed_cors_origins\": [" + origin + "]}").statusCode(400)
+        clients.patch(client.id(), "{\"allowed_cors_origins\": [" + origin + "]}").statusCode(400)
                 .header("Cache-Control", "no-store").body("error", equalTo("invalid_client_metadata"));
-        get(client.id()).body("allowed_cors_origins", equalTo(List.of()));
+        clients.get(client.id()).body("allowed_cors_origins", equalTo(List.of()));
         long before = TestRows.count("select count(*) from clients");
-        create("{\"client_name\": \"Spa\", \"token_endpoint_auth_method\": \"none\", \"redirect_uris\": [\"https://spa.example.com/cb\"],"
+        clients.create("{\"client_name\": \"Spa\", \"token_endpoint_auth_method\": \"none\", \"redirect_uris\": [\"https://spa.example.com/cb\"],"
                 + " \"allowed_cors_origins\": [" + origin + "]}")
                 .statusCode(400).body("error", equalTo("invalid_client_metadata"));
         assertEquals(before, TestRows.count("select count(*) from clients"));
@@ -112,17 +101,17 @@ class BrowserAppMetadataTest {
 
     @Test
     void idTokenScopeClaimsFalseIsStoredShownAndPatchedBack() throws Exception {
-        String id = create(Registrations.with(Registrations.confidential(), "id_token_scope_claims", false))
+        String id = clients.create(Registrations.with(Registrations.confidential(), "id_token_scope_claims", false))
                 .statusCode(201).body("id_token_scope_claims", equalTo(false)).extract().path("client_id");
-        get(id).body("id_token_scope_claims", equalTo(false));
+        clients.get(id).body("id_token_scope_claims", equalTo(false));
         assertEquals(0, TestRows.count("select count(*) from clients where client_id = ? and id_token_scope_claims", id));
-        patch(id, Map.of("id_token_scope_claims", true)).statusCode(200).body("id_token_scope_claims", equalTo(true));
+        clients.patch(id, Map.of("id_token_scope_claims", true)).statusCode(200).body("id_token_scope_claims", equalTo(true));
         assertEquals(1, TestRows.count("select count(*) from clients where client_id = ? and id_token_scope_claims", id));
     }
 
     @Test
     void idTokenScopeClaimsThatIsNotABooleanGivesInvalidClientMetadata() {
-        create(Registrations.with(Registrations.confidential(), "id_token_scope_claims", "no"))
+        clients.create(Registrations.with(Registrations.confidential(), "id_token_scope_claims", "no"))
                 .statusCode(400).body("error", equalTo("invalid_client_metadata"));
     }
 
@@ -136,7 +125,7 @@ class BrowserAppMetadataTest {
         String id = given().auth().oauth2(token).contentType(ContentType.JSON).body(metadata).when().post("/oauth/register")
                 .then().statusCode(201).body("allowed_cors_origins", equalTo(List.of("https://spa.example.com")))
                 .extract().path("client_id");
-        get(id).body("allowed_cors_origins", equalTo(List.of("https://spa.example.com"))).body("id_token_scope_claims", equalTo(false));
+        clients.get(id).body("allowed_cors_origins", equalTo(List.of("https://spa.example.com"))).body("id_token_scope_claims", equalTo(false));
         given().auth().oauth2(token).contentType(ContentType.JSON)
                 .body(Registrations.with(Registrations.publicClient(), "allowed_cors_origins", List.of("https://*.example.com")))
                 .when().post("/oauth/register").then().statusCode(400).body("error", equalTo("invalid_client_metadata"));

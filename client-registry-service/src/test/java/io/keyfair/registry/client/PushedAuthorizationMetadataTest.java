@@ -13,13 +13,13 @@ import org.junit.jupiter.api.Test;
 import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.testing.TestTokens;
 import io.keyfair.common.token.TokenSigner;
+import io.keyfair.registry.AdminClients;
 import io.keyfair.registry.Registrations;
 import io.keyfair.registry.Registrations.Registered;
 import io.keyfair.registry.TestRows;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.response.ValidatableResponse;
 
 /**
  * `require_pushed_authorization_requests` (RFC 9126 §6, CONTRACT "Client registry"): a boolean,
@@ -35,19 +35,8 @@ class PushedAuthorizationMetadataTest {
     @Inject
     TokenSigner signer;
 
-    private ValidatableResponse create(Object metadata) {
-        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(metadata)
-                .when().post("/admin/clients").then();
-    }
-
-    private ValidatableResponse patch(String id, Object body) {
-        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(body)
-                .when().patch("/admin/clients/" + id).then();
-    }
-
-    private ValidatableResponse get(String id) {
-        return given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + id).then().statusCode(200);
-    }
+    @Inject
+    AdminClients clients;
 
     private static long stored(String id) throws Exception {
         return TestRows.count("select case when require_pushed_authorization_requests then 1 else 0 end from clients where client_id = ?", id);
@@ -56,34 +45,34 @@ class PushedAuthorizationMetadataTest {
     @Test
     void clientsDoNotRequireParUnlessRegisteredSo() throws Exception {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
-        get(client.id()).body(MEMBER, equalTo(false));
+        clients.get(client.id()).body(MEMBER, equalTo(false));
         assertEquals(0, stored(client.id()));
     }
 
     @Test
     void requireParGivenOnCreateIsStoredAndShown() throws Exception {
-        String id = create(Registrations.with(Registrations.confidential(), MEMBER, true))
+        String id = clients.create(Registrations.with(Registrations.confidential(), MEMBER, true))
                 .statusCode(201).body(MEMBER, equalTo(true)).extract().path("client_id");
-        get(id).body(MEMBER, equalTo(true));
+        clients.get(id).body(MEMBER, equalTo(true));
         assertEquals(1, stored(id));
     }
 
     @Test
     void patchTurnsRequireParOnAndOff() throws Exception {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
-        patch(client.id(), Map.of(MEMBER, true)).statusCode(200).body(MEMBER, equalTo(true));
+        clients.patch(client.id(), Map.of(MEMBER, true)).statusCode(200).body(MEMBER, equalTo(true));
         assertEquals(1, stored(client.id()));
-        patch(client.id(), Map.of(MEMBER, false)).statusCode(200).body(MEMBER, equalTo(false));
+        clients.patch(client.id(), Map.of(MEMBER, false)).statusCode(200).body(MEMBER, equalTo(false));
         assertEquals(0, stored(client.id()));
     }
 
     @Test
     void requireParThatIsNotABooleanIsInvalidClientMetadataAndChangesNothing() throws Exception {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.confidential());
-        patch(client.id(), Map.of(MEMBER, "yes")).statusCode(400).body("error", equalTo("invalid_client_metadata"));
-        get(client.id()).body(MEMBER, equalTo(false));
+        clients.patch(client.id(), Map.of(MEMBER, "yes")).statusCode(400).body("error", equalTo("invalid_client_metadata"));
+        clients.get(client.id()).body(MEMBER, equalTo(false));
         long before = TestRows.count("select count(*) from clients");
-        create(Registrations.with(Registrations.confidential(), MEMBER, 1)).statusCode(400)
+        clients.create(Registrations.with(Registrations.confidential(), MEMBER, 1)).statusCode(400)
                 .body("error", equalTo("invalid_client_metadata"));
         assertEquals(before, TestRows.count("select count(*) from clients"));
     }

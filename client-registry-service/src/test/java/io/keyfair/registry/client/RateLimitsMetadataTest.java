@@ -19,12 +19,12 @@ import io.keyfair.common.testing.TestDatabase;
 import io.keyfair.common.testing.TestTokens;
 import io.keyfair.common.token.TokenSigner;
 import io.keyfair.registry.Registrations.Registered;
+import io.keyfair.registry.AdminClients;
 import io.keyfair.registry.Registrations;
 import io.keyfair.registry.TestRows;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.response.ValidatableResponse;
 
 /**
  * An admin's per-client request limits, `rate_limits` `{"client_credentials": N, "other": N}`
@@ -38,19 +38,8 @@ class RateLimitsMetadataTest {
     @Inject
     TokenSigner signer;
 
-    private ValidatableResponse create(Object metadata) {
-        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(metadata)
-                .when().post("/admin/clients").then();
-    }
-
-    private ValidatableResponse patch(String id, Object body) {
-        return given().auth().oauth2(TestTokens.admin().sign(signer)).contentType(ContentType.JSON).body(body)
-                .when().patch("/admin/clients/" + id).then();
-    }
-
-    private ValidatableResponse get(String id) {
-        return given().auth().oauth2(TestTokens.admin().sign(signer)).when().get("/admin/clients/" + id).then().statusCode(200);
-    }
+    @Inject
+    AdminClients clients;
 
     private static long stored(String id, String column) throws Exception {
         return TestRows.count("select coalesce(" + column + ", 0) from clients where client_id = ?", id);
@@ -58,13 +47,13 @@ class RateLimitsMetadataTest {
 
     @Test
     void rateLimitsGivenOnCreateAreStoredAndShown() throws Exception {
-        String id = create(Registrations.with(Registrations.machine(), "rate_limits",
+        String id = clients.create(Registrations.with(Registrations.machine(), "rate_limits",
                 Map.of("client_credentials", 3, "other", 1_000_000_000)))
                 .statusCode(201)
                 .body("rate_limits.client_credentials", equalTo(3))
                 .body("rate_limits.other", equalTo(1_000_000_000))
                 .extract().path("client_id");
-        get(id).body("rate_limits.client_credentials", equalTo(3)).body("rate_limits.other", equalTo(1_000_000_000));
+        clients.get(id).body("rate_limits.client_credentials", equalTo(3)).body("rate_limits.other", equalTo(1_000_000_000));
         assertEquals(3, stored(id, "rate_limit_client_credentials"));
         assertEquals(1_000_000_000, stored(id, "rate_limit_other"));
     }
@@ -72,20 +61,20 @@ class RateLimitsMetadataTest {
     @Test
     void clientWithoutRateLimitsShowsNone() {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.machine());
-        get(client.id()).body("rate_limits", nullValue());
+        clients.get(client.id()).body("rate_limits", nullValue());
     }
 
     @Test
     void patchSetsReplacesAndRemovesRateLimits() throws Exception {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.machine());
-        patch(client.id(), Map.of("rate_limits", Map.of("client_credentials", 10))).statusCode(200)
+        clients.patch(client.id(), Map.of("rate_limits", Map.of("client_credentials", 10))).statusCode(200)
                 .body("rate_limits.client_credentials", equalTo(10)).body("rate_limits.other", nullValue());
         assertEquals(10, stored(client.id(), "rate_limit_client_credentials"));
         // RFC 7396: an object member replaces the stored one
-        patch(client.id(), Map.of("rate_limits", Map.of("other", 500))).statusCode(200)
+        clients.patch(client.id(), Map.of("rate_limits", Map.of("other", 500))).statusCode(200)
                 .body("rate_limits.client_credentials", nullValue()).body("rate_limits.other", equalTo(500));
         assertEquals(0, stored(client.id(), "rate_limit_client_credentials"));
-        patch(client.id(), "{\"rate_limits\": null}").statusCode(200).body("rate_limits", nullValue());
+        clients.patch(client.id(), "{\"rate_limits\": null}").statusCode(200).body("rate_limits", nullValue());
         assertEquals(0, stored(client.id(), "rate_limit_other"));
         assertEquals(List.of(TestClients.ADMIN_CLIENT_ID, TestClients.ADMIN_CLIENT_ID, TestClients.ADMIN_CLIENT_ID),
                 TestRows.auditActors("client.updated", client.id()));
@@ -107,12 +96,12 @@ class RateLimitsMetadataTest {
     void invalidRateLimitsGiveInvalidClientMetadataAndChangeNothing(String rateLimits) throws Exception {
         Registered client = Registrations.register(TestTokens.admin().sign(signer), Registrations.machine());
         String body = "{\"rate_limits\": " + rateLimits + "}";
-        patch(client.id(), body).statusCode(400).body("error", equalTo("invalid_client_metadata"));
-        get(client.id()).body("rate_limits", nullValue());
+        clients.patch(client.id(), body).statusCode(400).body("error", equalTo("invalid_client_metadata"));
+        clients.get(client.id()).body("rate_limits", nullValue());
         String create = "{\"client_name\": \"Limited\", \"grant_types\": [\"client_credentials\"], \"scope\": \"openid\","
                 + " \"rate_limits\": " + rateLimits + "}";
         long before = TestRows.count("select count(*) from clients");
-        create(create).statusCode(400).body("error", equalTo("invalid_client_metadata"));
+        clients.create(create).statusCode(400).body("error", equalTo("invalid_client_metadata"));
         assertEquals(before, TestRows.count("select count(*) from clients"));
     }
 
