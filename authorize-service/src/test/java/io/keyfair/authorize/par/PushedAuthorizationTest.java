@@ -78,11 +78,18 @@ class PushedAuthorizationTest {
         return given().redirects().follow(false).header("X-Forwarded-For", address()).contentType("application/x-www-form-urlencoded");
     }
 
-    /** POST /oauth/par with Basic authentication and these parameters (less client_id, which Basic carries). */
-    private static Response pushBasic(TestClients.Created client, Map<String, String> params) {
+    /**
+     * POST /oauth/par with Basic authentication and these parameters (less client_id, which Basic
+     * carries), with a `DPoP` header for each proof given.
+     */
+    private static Response pushBasic(TestClients.Created client, Map<String, String> params, String... proofs) {
         Map<String, String> form = new HashMap<>(params);
         form.remove("client_id");
-        return par().header("Authorization", basic(client, client.secret())).formParams(form).post("/oauth/par");
+        RequestSpecification request = par().header("Authorization", basic(client, client.secret()));
+        for (String proof : proofs) {
+            request = request.header("DPoP", proof);
+        }
+        return request.formParams(form).post("/oauth/par");
     }
 
     private static String pushed(TestClients.Created client, Map<String, String> params) {
@@ -290,9 +297,7 @@ class PushedAuthorizationTest {
         TestClients.Created client = TestClients.thirdParty().create(pool);
         TestUsers.Created user = TestUsers.user().create(pool);
         TestDpop key = TestDpop.es256();
-        Response pushed = par().header("Authorization", basic(client, client.secret()))
-                .header("DPoP", key.proof().htu(PAR_URL).build())
-                .formParams(withoutClientId(params(client, "openid"))).post("/oauth/par");
+        Response pushed = pushBasic(client, params(client, "openid"), key.proof().htu(PAR_URL).build());
         pushed.then().statusCode(201).header("DPoP-Nonce", nullValue());
 
         Map<String, String> cb = new Browser().authorizeThrough(front(client, pushed.path("request_uri")), user, "approve");
@@ -303,9 +308,7 @@ class PushedAuthorizationTest {
     void aProofAndTheSameDpopJktAreAccepted() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
         TestDpop key = TestDpop.es256();
-        String requestUri = par().header("Authorization", basic(client, client.secret()))
-                .header("DPoP", key.proof().htu(PAR_URL).build())
-                .formParams(withoutClientId(params(client, "openid", "dpop_jkt", key.jkt()))).post("/oauth/par")
+        String requestUri = pushBasic(client, params(client, "openid", "dpop_jkt", key.jkt()), key.proof().htu(PAR_URL).build())
                 .then().statusCode(201).extract().path("request_uri");
         assertEquals(key.jkt(), pushedRequests.take(client.clientId(), requestUri).await().atMost(WAIT).orElseThrow().get("dpop_jkt"));
     }
@@ -314,9 +317,7 @@ class PushedAuthorizationTest {
     void aDpopJktOfAnotherKeyThanTheProofsIsRefused() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
         TestDpop key = TestDpop.es256();
-        Response r = par().header("Authorization", basic(client, client.secret()))
-                .header("DPoP", key.proof().htu(PAR_URL).build())
-                .formParams(withoutClientId(params(client, "openid", "dpop_jkt", TestDpop.es256().jkt()))).post("/oauth/par");
+        Response r = pushBasic(client, params(client, "openid", "dpop_jkt", TestDpop.es256().jkt()), key.proof().htu(PAR_URL).build());
         assertJsonError(r, 400, "invalid_dpop_proof");
     }
 
@@ -324,24 +325,14 @@ class PushedAuthorizationTest {
     void aProofForAnotherEndpointOrUsedBeforeIsRefused() {
         TestClients.Created client = TestClients.thirdParty().create(pool);
         TestDpop key = TestDpop.es256();
-        assertJsonError(par().header("Authorization", basic(client, client.secret())).header("DPoP", key.forToken())
-                .formParams(withoutClientId(params(client, "openid"))).post("/oauth/par"), 400, "invalid_dpop_proof");
+        assertJsonError(pushBasic(client, params(client, "openid"), key.forToken()), 400, "invalid_dpop_proof");
 
         String proof = key.proof().htu(PAR_URL).build();
-        par().header("Authorization", basic(client, client.secret())).header("DPoP", proof)
-                .formParams(withoutClientId(params(client, "openid"))).post("/oauth/par").then().statusCode(201);
-        assertJsonError(par().header("Authorization", basic(client, client.secret())).header("DPoP", proof)
-                .formParams(withoutClientId(params(client, "openid"))).post("/oauth/par"), 400, "invalid_dpop_proof");
+        pushBasic(client, params(client, "openid"), proof).then().statusCode(201);
+        assertJsonError(pushBasic(client, params(client, "openid"), proof), 400, "invalid_dpop_proof");
 
-        assertJsonError(par().header("Authorization", basic(client, client.secret()))
-                .header("DPoP", key.proof().htu(PAR_URL).build()).header("DPoP", key.proof().htu(PAR_URL).build())
-                .formParams(withoutClientId(params(client, "openid"))).post("/oauth/par"), 400, "invalid_dpop_proof");
-    }
-
-    private static Map<String, String> withoutClientId(Map<String, String> params) {
-        Map<String, String> form = new HashMap<>(params);
-        form.remove("client_id");
-        return form;
+        assertJsonError(pushBasic(client, params(client, "openid"), key.proof().htu(PAR_URL).build(), key.proof().htu(PAR_URL).build()),
+                400, "invalid_dpop_proof");
     }
 
     // --- the authorization endpoint with a request_uri ---
