@@ -50,7 +50,6 @@ import io.vertx.core.http.HttpServerRequest;
 public class UserInfoEndpoint {
 
     private static final String ACCESS_TOKEN = "access_token";
-    private static final String DPOP = "DPoP";
     private static final Set<OAuthError> CHALLENGED = EnumSet.of(OAuthError.INVALID_TOKEN,
             OAuthError.INVALID_DPOP_PROOF, OAuthError.USE_DPOP_NONCE);
 
@@ -160,7 +159,7 @@ public class UserInfoEndpoint {
             return Uni.createFrom().failure(refused("userinfo.invalid_dpop_proof", token,
                     OAuthException.invalidToken("The access token is not bound to a DPoP key")));
         }
-        List<String> proofs = headers.getRequestHeader(DPOP);
+        List<String> proofs = headers.getRequestHeader(DpopProofVerifier.HEADER);
         if (proofs == null || proofs.size() != 1) {
             return Uni.createFrom().failure(refused("userinfo.invalid_dpop_proof", token,
                     OAuthException.invalidDpopProof("Exactly one DPoP proof is required with a DPoP-bound token")));

@@ -25,7 +25,6 @@ import io.keyfair.common.clientauth.AuthenticatedClient;
 import io.keyfair.common.clientauth.ClientAuthenticator;
 import io.keyfair.common.clientauth.ClientRequest;
 import io.keyfair.common.dpop.DpopNonces;
-import io.keyfair.common.dpop.DpopProof;
 import io.keyfair.common.dpop.DpopProofVerifier;
 import io.keyfair.common.error.OAuthException;
 import io.keyfair.common.limit.RequestLimits;
@@ -86,7 +85,7 @@ public class ParEndpoint {
     public Uni<Response> push(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpHeaders headers, @Context HttpServerRequest http) {
         ClientRequest request = ClientRequest.of(form, authorization, http);
-        List<String> proofs = headers.getRequestHeader(DPOP);
+        List<String> proofs = headers.getRequestHeader(DpopProofVerifier.HEADER);
         boolean proved = proofs != null && !proofs.isEmpty();
         return authenticator.authenticate(request)
                 .call(client -> limits.admit(client, Endpoint.PAR, null))
@@ -95,26 +94,18 @@ public class ParEndpoint {
                 .map(requestUri -> reply(requestUri, proved));
     }
 
-    /** RFC 9449 §4.1: the request header carrying the proof. */
-    static final String DPOP = "DPoP";
-
     /**
      * RFC 9449 §10.1: a proof with the push binds the code to the proof's key, as if its
      * thumbprint had been sent as `dpop_jkt`; when `dpop_jkt` is sent as well, it must be that
      * thumbprint. Without a proof the parameters stay as sent.
      */
     private Uni<Map<String, String>> bindToProof(List<String> proofs, AuthenticatedClient client, Map<String, String> parameters) {
-        if (proofs == null || proofs.isEmpty()) {
-            return Uni.createFrom().item(parameters);
-        }
-        // §4.3 1: "there is not more than one DPoP HTTP request header field"
-        Uni<DpopProof> proof = proofs.size() > 1
-                ? Uni.createFrom().failure(OAuthException.invalidDpopProof("Only one DPoP header may be sent"))
-                : dpop.verify(proofs.get(0), "POST", parUrl, null);
-        return proof.map(checked -> {
-            String jkt = parameters.putIfAbsent("dpop_jkt", checked.jkt());
-            if (jkt != null && !jkt.equals(checked.jkt())) {
-                throw OAuthException.invalidDpopProof("dpop_jkt is not the thumbprint of the DPoP proof's key");
+        return dpop.verifySent(proofs, "POST", parUrl).map(proof -> {
+            if (proof.isPresent()) {
+                String jkt = parameters.putIfAbsent("dpop_jkt", proof.get().jkt());
+                if (jkt != null && !jkt.equals(proof.get().jkt())) {
+                    throw OAuthException.invalidDpopProof("dpop_jkt is not the thumbprint of the DPoP proof's key");
+                }
             }
             return parameters;
         }).onFailure(OAuthException.class).invoke(e -> audit.recordFailure("par." + ((OAuthException) e).error().code(), client.clientId(), null,

@@ -16,6 +16,7 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,6 +55,9 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class DpopProofVerifier {
+
+    /** RFC 9449 §4.1: the request header carrying a proof. */
+    public static final String HEADER = "DPoP";
 
     /** RFC 9449 §4.2. */
     static final JOSEObjectType TYPE = new JOSEObjectType("dpop+jwt");
@@ -104,6 +108,23 @@ public class DpopProofVerifier {
      */
     public String endpointUrl(String path) {
         return normalized(issuer + path);
+    }
+
+    /**
+     * The proof an authorization-server request (token, PAR) sent, verified and spent: empty when
+     * it sent no `DPoP` header, `invalid_dpop_proof` when it sent more than one (§4.3 1: "there is
+     * not more than one DPoP HTTP request header field").
+     *
+     * @param headerValues the request's `DPoP` header values ({@link #HEADER}), null or empty for none
+     */
+    public Uni<Optional<DpopProof>> verifySent(List<String> headerValues, String method, String url) {
+        if (headerValues == null || headerValues.isEmpty()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        if (headerValues.size() > 1) {
+            return Uni.createFrom().failure(OAuthException.invalidDpopProof("Only one DPoP header may be sent"));
+        }
+        return verify(headerValues.get(0), method, url, null).map(Optional::of);
     }
 
     /**

@@ -76,33 +76,23 @@ public class TokenEndpoint {
     public Uni<Response> token(MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpHeaders headers, @Context HttpServerRequest http) {
         ClientRequest request = ClientRequest.of(form, authorization, http);
-        List<String> proofs = headers.getRequestHeader(DPOP);
+        List<String> proofs = headers.getRequestHeader(DpopProofVerifier.HEADER);
         return authenticator.authenticate(request)
                 .call(client -> limits.admit(client, Endpoint.TOKEN, request.get("grant_type").orElse(null)))
                 .flatMap(client -> proof(proofs, client).flatMap(proof -> dispatch(request, client, proof)
                         .map(tokens -> reply(tokens, proof))));
     }
 
-    /** RFC 9449 §4.1: the request header carrying the proof. */
-    static final String DPOP = "DPoP";
-
     /**
      * RFC 9449 §4.3: the proof, checked only when the request has one; a client registered with
      * `dpop_bound_access_tokens` must always send one (§5.2).
      */
     private Uni<Optional<DpopProof>> proof(List<String> proofs, AuthenticatedClient client) {
-        if (proofs == null || proofs.isEmpty()) {
-            if (client.client().dpopBoundAccessTokens()) {
-                audit.recordFailure("token.invalid_dpop_proof", client.clientId(), null, Map.of("reason", "missing"));
-                return Uni.createFrom().failure(OAuthException.invalidDpopProof("This client must send a DPoP proof with every token request"));
-            }
-            return Uni.createFrom().item(Optional.empty());
+        if ((proofs == null || proofs.isEmpty()) && client.client().dpopBoundAccessTokens()) {
+            audit.recordFailure("token.invalid_dpop_proof", client.clientId(), null, Map.of("reason", "missing"));
+            return Uni.createFrom().failure(OAuthException.invalidDpopProof("This client must send a DPoP proof with every token request"));
         }
-        // §4.3 1: "there is not more than one DPoP HTTP request header field"
-        if (proofs.size() > 1) {
-            return Uni.createFrom().failure(OAuthException.invalidDpopProof("Only one DPoP header may be sent"));
-        }
-        return dpop.verify(proofs.get(0), "POST", tokenUrl, null).map(Optional::of)
+        return dpop.verifySent(proofs, "POST", tokenUrl)
                 .onFailure(OAuthException.class).invoke(e -> audit.recordFailure("token.invalid_dpop_proof", client.clientId(), null,
                         Map.of("reason", ((OAuthException) e).description())));
     }
