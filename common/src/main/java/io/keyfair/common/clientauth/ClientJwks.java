@@ -170,7 +170,7 @@ public class ClientJwks {
 
     private Uni<String> get(String url) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setFollowRedirects(false)
-                .setConnectTimeout(TIMEOUT.toMillis()).setIdleTimeout(TIMEOUT.toMillis())
+                .setIdleTimeout(TIMEOUT.toMillis())
                 .putHeader("Accept", "application/jwk-set+json, application/json");
         return httpClient().request(options).flatMap(request -> request.send()
                 .flatMap(ClientJwks::boundedBody)
